@@ -1,0 +1,27 @@
+from django import forms
+
+from iptcare.accounts.models import AuditEvent, User
+
+
+class AuditFilterForm(forms.Form):
+    """Filters for the audit log. Every value is checked against a closed set or a type."""
+
+    actor = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Anyone", to_field_name="code"
+    )
+    verb = forms.ChoiceField(
+        choices=[("", "Any action"), *AuditEvent.Verb.choices], required=False, label="Action"
+    )
+    record = forms.UUIDField(required=False, label="Record or client code")
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = User.objects.filter(practice=practice).order_by("email")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError("The start date is after the end date.")
+        return data

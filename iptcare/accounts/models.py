@@ -1,0 +1,202 @@
+import uuid
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Practice(models.Model):
+    """The tenant: every therapist, admin and client belongs to exactly one practice."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    time_zone = models.CharField(max_length=64, default="America/New_York")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    CLIENT = "client", "Client"
+    THERAPIST = "therapist", "Therapist"
+    PRACTICE_ADMIN = "practice_admin", "Practice admin"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        if not email:
+            raise ValueError("A user needs an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(is_staff=True, is_superuser=True, role="", practice=None)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. `role` and `practice` go together; operators have neither.
+
+    Operators are Django superusers who run the installation. They manage practices and
+    accounts in the Django admin but see no client data.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    practice = models.ForeignKey(
+        Practice, models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    time_zone = models.CharField(max_length=64, default="America/New_York")
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May sign in to the Django admin.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="user_role_needs_practice",
+                condition=(Q(role="") & Q(practice__isnull=True))
+                | (Q(role__in=Role.values) & Q(practice__isnull=False)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == Role.CLIENT
+
+    @property
+    def is_therapist(self) -> bool:
+        return self.role == Role.THERAPIST
+
+    @property
+    def is_practice_admin(self) -> bool:
+        return self.role == Role.PRACTICE_ADMIN
+
+    @property
+    def is_clinical_staff(self) -> bool:
+        """Therapists and practice admins: the people who must use MFA and idle out fast."""
+        return self.role in (Role.THERAPIST, Role.PRACTICE_ADMIN)
+
+    @property
+    def is_operator(self) -> bool:
+        return self.is_superuser and not self.role
+
+    def has_mfa(self) -> bool:
+        from allauth.mfa.models import Authenticator
+
+        return self.authenticator_set.filter(type=Authenticator.Type.TOTP).exists()
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only")
+
+    _raw_delete = delete
+
+
+class AuditEvent(models.Model):
+    """One read or change of client data (or a security event). Append-only.
+
+    It names the record by type and code and never holds clinical content.
+    """
+
+    class Verb(models.TextChoices):
+        VIEW = "view", "View"
+        CREATE = "create", "Create"
+        CHANGE = "change", "Change"
+        DELETE = "delete", "Delete"
+        EXPORT = "export", "Export"
+        LOGIN = "login", "Sign-in"
+        LOGOUT = "logout", "Sign-out"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    actor_email = models.CharField(max_length=254, blank=True)
+    actor_role = models.CharField(max_length=20, blank=True)
+    practice = models.ForeignKey(Practice, models.PROTECT, null=True, blank=True, related_name="+")
+    verb = models.CharField(max_length=10, choices=Verb.choices)
+    action = models.CharField(max_length=80, help_text="app.noun.verb, e.g. care.client.viewed")
+    object_type = models.CharField(max_length=40, blank=True)
+    object_code = models.CharField(max_length=64, blank=True, db_index=True)
+    # The client a record belongs to, so one client's trail can be listed.
+    client_code = models.CharField(max_length=64, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    view_name = models.CharField(max_length=100, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["practice", "-at"], name="audit_practice_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.object_code}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only")
+
+
+class TokenBucket(models.Model):
+    """A rate limit shared by every app server (healthchecks' TokenBucket).
+
+    `value` is a hashed key such as "invite-<user code>"; `tokens` is the fraction of the
+    allowance left, refilled linearly over `per`.
+    """
+
+    value = models.CharField(max_length=80, unique=True)
+    tokens = models.FloatField(default=1.0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"bucket {self.value[:8]}"
+
+    @classmethod
+    def authorize(cls, key: str, capacity: int, per: timedelta) -> bool:
+        import hashlib
+
+        from django.db import transaction
+
+        value = hashlib.sha256(key.encode()).hexdigest()
+        now = timezone.now()
+        with transaction.atomic():
+            bucket, _ = cls.objects.select_for_update().get_or_create(value=value)
+            elapsed = (now - bucket.updated_at).total_seconds()
+            bucket.tokens = min(1.0, bucket.tokens + elapsed / per.total_seconds())
+            bucket.updated_at = now
+            allowed = bucket.tokens >= 1.0 / capacity
+            if allowed:
+                bucket.tokens -= 1.0 / capacity
+            bucket.save(update_fields=["tokens", "updated_at"])
+        return allowed

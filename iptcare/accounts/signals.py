@@ -1,0 +1,22 @@
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from iptcare.accounts import audit
+
+
+@receiver(user_logged_in)
+def audit_login(sender, request, user, **kwargs):
+    audit.record(request, audit.Verb.LOGIN, "accounts.session.started", actor=user)
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit.record(request, audit.Verb.LOGOUT, "accounts.session.ended", actor=user)
+
+
+@receiver(user_login_failed)
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    # The address typed in is not stored: it may be a mistyped stranger's.
+    if request is not None:
+        audit.record(request, audit.Verb.LOGIN, "accounts.session.refused")

@@ -1,0 +1,268 @@
+"""Every URL × every role × own/other practice and client, with the exact status expected.
+
+A URL that is not listed here fails `test_it_lists_every_url`, so a new view can't ship
+without a decision about who may reach it.
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from iptcare.care.models import Client, Note
+from iptcare.test import BaseTestCase
+
+# The cast (iptcare/test.py): Cal is Tess's client in Practice One, Cleo is Otto's, Ada is
+# Practice One's admin; Dina is Olga's client in Practice Two, Oona its admin; Opal operates.
+ROLES = ["anonymous", "cal", "cleo", "dina", "tess", "otto", "ada", "olga", "oona", "opal"]
+
+# URL names that are public or belong to third-party apps tested on their own terms.
+PUBLIC = {"index", "get-help", "healthz", "api:openapi-json", "api:api-root"}
+THIRD_PARTY_NAMESPACES = {"admin"}
+THIRD_PARTY_MODULES = ("allauth",)
+
+
+def row(**statuses) -> dict[str, tuple[int, ...]]:
+    assert set(statuses) == set(ROLES), set(ROLES) ^ set(statuses)
+    return {role: s if isinstance(s, tuple) else (s,) for role, s in statuses.items()}
+
+
+# Pages without ids: one status per role.
+STAFF_PAGE = row(
+    anonymous=302,
+    cal=403,
+    cleo=403,
+    dina=403,
+    tess=200,
+    otto=200,
+    ada=200,
+    olga=200,
+    oona=200,
+    opal=403,
+)
+ADMIN_PAGE = row(
+    anonymous=302,
+    cal=403,
+    cleo=403,
+    dina=403,
+    tess=403,
+    otto=403,
+    ada=200,
+    olga=403,
+    oona=200,
+    opal=403,
+)
+CLIENT_PAGE = row(
+    anonymous=302,
+    cal=200,
+    cleo=200,
+    dina=200,
+    tess=403,
+    otto=403,
+    ada=403,
+    olga=403,
+    oona=403,
+    opal=403,
+)
+# Pages about a record: (status for Practice One's record, status for Practice Two's).
+CLIENT_RECORD = row(
+    anonymous=(302, 302),
+    cal=(403, 403),
+    cleo=(403, 403),
+    dina=(403, 403),
+    tess=(200, 404),
+    otto=(404, 404),
+    ada=(200, 404),
+    olga=(404, 200),
+    oona=(404, 200),
+    opal=(403, 403),
+)
+NOTE_WRITE_ON_CLIENT = row(
+    anonymous=(302, 302),
+    cal=(403, 403),
+    cleo=(403, 403),
+    dina=(403, 403),
+    tess=(200, 404),
+    otto=(404, 404),
+    ada=(403, 404),
+    olga=(404, 200),
+    oona=(404, 403),
+    opal=(403, 403),
+)
+NOTE_READ = NOTE_WRITE_ON_CLIENT
+NOTE_EDIT = NOTE_WRITE_ON_CLIENT  # Tess and Olga wrote the notes; see test_note_author_only
+
+
+def api(statuses: dict) -> dict:
+    """The API answers 401 where a page would redirect to sign in."""
+    return {role: tuple(401 if s == 302 else s for s in v) for role, v in statuses.items()}
+
+
+@dataclass
+class Route:
+    name: str
+    expect: dict[str, tuple[int, ...]]
+    target: str = ""  # "client" or "note": the URL takes that record's code
+    post: bool = False  # also POST an empty form: must change nothing for anyone
+    extra: dict = field(default_factory=dict)
+
+
+MATRIX = [
+    Route(
+        "dashboard",
+        row(
+            anonymous=302,
+            cal=302,
+            cleo=302,
+            dina=302,
+            tess=302,
+            otto=302,
+            ada=302,
+            olga=302,
+            oona=302,
+            opal=302,
+        ),
+    ),
+    Route("care:client-list", STAFF_PAGE),
+    Route("care:client-create", STAFF_PAGE, post=True),
+    Route("care:client-detail", CLIENT_RECORD, target="client"),
+    Route("care:client-edit", CLIENT_RECORD, target="client", post=True),
+    Route("care:note-create", NOTE_WRITE_ON_CLIENT, target="client", post=True),
+    Route("care:note-detail", NOTE_READ, target="note"),
+    Route("care:note-edit", NOTE_EDIT, target="note", post=True),
+    Route("practice:home", ADMIN_PAGE),
+    Route("practice:audit-log", ADMIN_PAGE),
+    Route("portal:home", CLIENT_PAGE),
+    Route("api:client-list", api(STAFF_PAGE)),
+    Route("api:client-detail", api(CLIENT_RECORD), target="client"),
+]
+
+
+def _all_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                module = getattr(pattern.urlconf_module, "__name__", "")
+                if module.startswith(THIRD_PARTY_MODULES):
+                    continue
+                if pattern.namespace in THIRD_PARTY_NAMESPACES:
+                    continue
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern):
+                assert pattern.name, f"URL {pattern.pattern} has no name"
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+class PermissionMatrixTestCase(BaseTestCase):
+    def user_for(self, role: str):
+        if role == "anonymous":
+            return None
+        return getattr(self, f"{role}_user", None) or getattr(self, role)
+
+    def login_as(self, role: str) -> None:
+        self.client.logout()
+        user = self.user_for(role)
+        if user is not None:
+            self.client.force_login(user)
+
+    def paths(self, route: Route) -> list[str]:
+        if route.target == "client":
+            return [reverse(route.name, args=[c.code]) for c in (self.cal, self.dina)]
+        if route.target == "note":
+            return [reverse(route.name, args=[n.code]) for n in (self.note, self.dina_note)]
+        return [reverse(route.name)]
+
+    def snapshot(self):
+        return (
+            list(Client.objects.order_by("pk").values_list("name", "updated_at")),
+            list(Note.objects.order_by("pk").values_list("pk", "updated_at")),
+        )
+
+    def test_it_lists_every_url(self):
+        listed = {route.name for route in MATRIX} | PUBLIC
+        unlisted = _all_url_names() - listed
+        self.assertEqual(unlisted, set(), "Add these URLs to the permission matrix")
+        self.assertEqual(listed - _all_url_names() - {"api:openapi-view"}, set())
+
+    def test_get_matrix(self):
+        for route in MATRIX:
+            for role in ROLES:
+                self.login_as(role)
+                for path, expected in zip(self.paths(route), route.expect[role], strict=True):
+                    with self.subTest(url=route.name, role=role, path=path):
+                        response = self.client.get(path)
+                        self.assertEqual(response.status_code, expected)
+                        if expected == 302 and role == "anonymous":
+                            self.assertIn("/accounts/login/", response["Location"])
+
+    def test_post_matrix_changes_nothing_without_permission(self):
+        before = self.snapshot()
+        for route in [r for r in MATRIX if r.post]:
+            for role in ROLES:
+                self.login_as(role)
+                for path, expected in zip(self.paths(route), route.expect[role], strict=True):
+                    with self.subTest(url=route.name, role=role, path=path):
+                        # An empty form: allowed users see the form again with errors.
+                        response = self.client.post(path, {})
+                        self.assertEqual(response.status_code, expected)
+        self.assertEqual(self.snapshot(), before)
+
+    def test_forged_posts_with_valid_data_change_nothing(self):
+        before = self.snapshot()
+        data = {"name": "Mallory", "body": "forged"}
+        for role in ["cal", "cleo", "otto", "olga", "oona", "opal", "anonymous"]:
+            self.login_as(role)
+            for name, code in [
+                ("care:client-edit", self.cal.code),
+                ("care:note-create", self.cal.code),
+                ("care:note-edit", self.note.code),
+            ]:
+                with self.subTest(role=role, url=name):
+                    response = self.client.post(reverse(name, args=[code]), data)
+                    self.assertIn(response.status_code, (302, 403, 404))
+                    if response.status_code == 302:
+                        self.assertIn("/accounts/login/", response["Location"])
+        self.assertEqual(self.snapshot(), before)
+
+    def test_unknown_and_malformed_ids_are_404(self):
+        self.client.force_login(self.tess)
+        for path in [
+            "/app/clients/00000000-0000-0000-0000-000000000000/",
+            "/app/clients/not-a-uuid/",
+            "/app/notes/1/",
+            "/app/clients/1/edit/",
+        ]:
+            with self.subTest(path=path):
+                self.assertEqual(self.client.get(path).status_code, 404)
+        response = self.client.get("/api/v1/clients/not-a-uuid")
+        self.assertIn(response.status_code, (404, 422))
+
+    def test_note_author_only(self):
+        # Another therapist of Cal may read Tess's note but not change it.
+        self.cal.therapists.add(self.otto)
+        self.client.force_login(self.otto)
+        self.assertEqual(
+            self.client.get(reverse("care:note-detail", args=[self.note.code])).status_code, 200
+        )
+        response = self.client.post(reverse("care:note-edit", args=[self.note.code]), {"body": "x"})
+        self.assertEqual(response.status_code, 403)
+        self.note.refresh_from_db()
+        self.assertEqual(self.note.body, "Tess's note on Cal")
+
+    def test_operator_reaches_the_admin_but_staff_do_not(self):
+        self.client.force_login(self.opal)
+        self.assertEqual(self.client.get(reverse("admin:index")).status_code, 200)
+        for role in ["tess", "ada", "cal"]:
+            self.login_as(role)
+            response = self.client.get(reverse("admin:index"))
+            self.assertEqual(response.status_code, 302, role)
+
+    def test_client_is_not_registered_in_the_admin(self):
+        from django.contrib import admin
+
+        self.assertFalse(admin.site.is_registered(Client))
+        self.assertFalse(admin.site.is_registered(Note))

@@ -1,0 +1,77 @@
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from iptcare.accounts.access import require_practice_admin
+from iptcare.accounts.forms import AuditFilterForm
+from iptcare.accounts.models import AuditEvent, Role, User
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Where each role lands after signing in."""
+    user = request.user
+    if user.is_client:
+        return redirect("portal:home")
+    if user.is_practice_admin:
+        return redirect("practice:home")
+    if user.is_therapist:
+        return redirect("care:client-list")
+    if user.is_superuser:
+        return redirect("admin:index")
+    return render(request, "accounts/no_role.html", status=403)
+
+
+@login_required
+def practice_home(request: HttpRequest) -> HttpResponse:
+    require_practice_admin(request.user)
+    from allauth.mfa.models import Authenticator
+
+    has_totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+    staff = (
+        User.objects.filter(practice=request.user.practice)
+        .exclude(role=Role.CLIENT)
+        .annotate(
+            has_totp=Exists(has_totp),
+            caseload_size=Count("caseload", distinct=True),
+        )
+        .order_by("role", "name")
+    )
+    client_count = User.objects.filter(practice=request.user.practice, role=Role.CLIENT).count()
+    ctx = {"staff": staff, "client_count": client_count, "practice": request.user.practice}
+    return render(request, "accounts/practice_home.html", ctx)
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    require_practice_admin(request.user)
+    practice = request.user.practice
+    form = AuditFilterForm(request.GET or None, practice=practice)
+    events = AuditEvent.objects.filter(practice=practice).select_related("actor")
+    if form.is_valid():
+        data = form.cleaned_data
+        zone = ZoneInfo(practice.time_zone)
+        if data["actor"]:
+            events = events.filter(actor=data["actor"])
+        if data["verb"]:
+            events = events.filter(verb=data["verb"])
+        if data["record"]:
+            code = str(data["record"])
+            events = events.filter(Q(object_code=code) | Q(client_code=code))
+        if data["since"]:
+            events = events.filter(at__gte=datetime.combine(data["since"], time(), zone))
+        if data["until"]:
+            end = datetime.combine(data["until"] + timedelta(days=1), time(), zone)
+            events = events.filter(at__lt=end)
+    elif form.is_bound:
+        events = events.none()
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    ctx = {"form": form, "page": page, "query": query.urlencode(), "practice": practice}
+    return render(request, "accounts/audit_log.html", ctx)

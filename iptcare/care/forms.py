@@ -1,0 +1,43 @@
+from django import forms
+
+from iptcare.accounts.models import Role, User
+from iptcare.care.models import Client
+
+MAX_TEXT = 20_000
+
+
+class ClientForm(forms.ModelForm):
+    therapists = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Who may see this client's record and notes.",
+    )
+
+    class Meta:
+        model = Client
+        fields = ["name", "email", "date_of_birth", "state", "presenting_concerns"]
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+            "presenting_concerns": forms.Textarea(attrs={"rows": 5, "maxlength": MAX_TEXT}),
+        }
+
+    def __init__(self, *args, practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["therapists"].queryset = User.objects.filter(
+            practice=practice, role=Role.THERAPIST, is_active=True
+        ).order_by("name")
+        self.fields["presenting_concerns"].max_length = MAX_TEXT
+        self.fields["presenting_concerns"].validators.append(
+            forms.fields.validators.MaxLengthValidator(MAX_TEXT)
+        )
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label="Progress note",
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        strip=True,
+    )

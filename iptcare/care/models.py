@@ -1,0 +1,124 @@
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+from iptcare.accounts.models import Practice, User
+from iptcare.lib.crypto import EncryptedTextField
+
+US_STATES = [
+    ("AL", "Alabama"),
+    ("AK", "Alaska"),
+    ("AZ", "Arizona"),
+    ("AR", "Arkansas"),
+    ("CA", "California"),
+    ("CO", "Colorado"),
+    ("CT", "Connecticut"),
+    ("DE", "Delaware"),
+    ("DC", "District of Columbia"),
+    ("FL", "Florida"),
+    ("GA", "Georgia"),
+    ("HI", "Hawaii"),
+    ("ID", "Idaho"),
+    ("IL", "Illinois"),
+    ("IN", "Indiana"),
+    ("IA", "Iowa"),
+    ("KS", "Kansas"),
+    ("KY", "Kentucky"),
+    ("LA", "Louisiana"),
+    ("ME", "Maine"),
+    ("MD", "Maryland"),
+    ("MA", "Massachusetts"),
+    ("MI", "Michigan"),
+    ("MN", "Minnesota"),
+    ("MS", "Mississippi"),
+    ("MO", "Missouri"),
+    ("MT", "Montana"),
+    ("NE", "Nebraska"),
+    ("NV", "Nevada"),
+    ("NH", "New Hampshire"),
+    ("NJ", "New Jersey"),
+    ("NM", "New Mexico"),
+    ("NY", "New York"),
+    ("NC", "North Carolina"),
+    ("ND", "North Dakota"),
+    ("OH", "Ohio"),
+    ("OK", "Oklahoma"),
+    ("OR", "Oregon"),
+    ("PA", "Pennsylvania"),
+    ("RI", "Rhode Island"),
+    ("SC", "South Carolina"),
+    ("SD", "South Dakota"),
+    ("TN", "Tennessee"),
+    ("TX", "Texas"),
+    ("UT", "Utah"),
+    ("VT", "Vermont"),
+    ("VA", "Virginia"),
+    ("WA", "Washington"),
+    ("WV", "West Virginia"),
+    ("WI", "Wisconsin"),
+    ("WY", "Wyoming"),
+    ("PR", "Puerto Rico"),
+]
+
+
+class Client(models.Model):
+    """A person in treatment at a practice. Seen only by their own therapists and the
+    practice's admins (iptcare/care/access.py); every read and change is audited."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(Practice, models.PROTECT, related_name="clients")
+    user = models.OneToOneField(
+        User,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="client_record",
+        help_text="The client's own sign-in for the portal, once invited.",
+    )
+    therapists = models.ManyToManyField(User, related_name="caseload", blank=True)
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    state = models.CharField("state of residence", max_length=2, choices=US_STATES, blank=True)
+    presenting_concerns = EncryptedTextField(
+        blank=True, help_text="What brings the client, in the therapist's words."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_client_code(self) -> uuid.UUID:
+        return self.code
+
+
+class Note(models.Model):
+    """A therapist's progress note on a client. Readable by the client's therapists only;
+    editable by its author only."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, models.CASCADE, related_name="notes")
+    author = models.ForeignKey(User, models.PROTECT, related_name="+")
+    body = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Note {self.code}"
+
+    @property
+    def practice(self) -> Practice:
+        return self.client.practice
+
+    @property
+    def audit_client_code(self) -> uuid.UUID:
+        return self.client.code

@@ -1,0 +1,14 @@
+"""The client portal: a client's own pages. They take no ids; the record is the user's own."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from iptcare.care.access import own_client_record
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    client = own_client_record(request)
+    ctx = {"client": client, "therapists": client.therapists.order_by("name")}
+    return render(request, "portal/home.html", ctx)
