@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from iptcare.care.api import router as care_router
@@ -11,3 +13,14 @@ api = NinjaAPI(
     docs_url="/docs" if settings.DEBUG else None,
 )
 api.add_router("/", care_router)
+
+
+# The API answers in JSON, whatever the error; never an HTML page or a traceback.
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found"}, status=404)

@@ -46,6 +46,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env_str("SITE_NAME", "iptcare")
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT  # allauth's sign-in rate limits per address
 
 INSTALLED_APPS = [
     "iptcare.accounts",
@@ -161,7 +162,8 @@ LOGIN_REDIRECT_URL = "dashboard"
 # Sessions: in the database so they can be revoked; staff are signed out after 15 idle
 # minutes, clients after 30, everyone after 12 hours.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
+SESSION_MAX_AGE = timedelta(hours=env_int("SESSION_MAX_AGE_HOURS", 12))
+SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 STAFF_IDLE_TIMEOUT = timedelta(minutes=env_int("STAFF_IDLE_TIMEOUT_MINUTES", 15))
 CLIENT_IDLE_TIMEOUT = timedelta(minutes=env_int("CLIENT_IDLE_TIMEOUT_MINUTES", 30))

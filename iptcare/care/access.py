@@ -37,6 +37,13 @@ def visible_clients(user: User) -> QuerySet[Client]:
     return clients
 
 
+def list_clients(request: HttpRequest) -> QuerySet[Client]:
+    """`visible_clients` for a page or endpoint that shows the list: the listing is audited."""
+    clients = visible_clients(request.user)
+    audit.record(request, audit.Verb.VIEW, "care.client.listed")
+    return clients
+
+
 def access_client(request: HttpRequest, code: UUID, *, write: bool = False) -> Client:
     client = visible_clients(request.user).filter(code=code).first()
     if client is None:

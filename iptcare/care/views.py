@@ -14,7 +14,7 @@ from iptcare.care.forms import ClientForm, NoteForm
 
 @login_required
 def client_list(request: HttpRequest) -> HttpResponse:
-    clients = access.visible_clients(request.user).prefetch_related("therapists")
+    clients = access.list_clients(request).prefetch_related("therapists")
     page = Paginator(clients, 50).get_page(request.GET.get("page"))
     return render(request, "care/client_list.html", {"page": page})
 

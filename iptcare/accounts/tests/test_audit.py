@@ -193,3 +193,15 @@ class AuditLogPageTestCase(BaseTestCase):
         response = self.get(actor=self.olga.code)
         self.assertContains(response, "Select a valid choice")
         self.assertNotContains(response, str(self.dina.code))
+
+
+class ListAuditTestCase(BaseTestCase):
+    def test_client_lists_are_audited(self):
+        self.client.force_login(self.tess)
+        self.client.get(reverse("care:client-list"))
+        self.client.get("/api/v1/clients")
+        rows = AuditEvent.objects.filter(action="care.client.listed", actor=self.tess)
+        self.assertEqual(
+            sorted(rows.values_list("view_name", flat=True)),
+            ["api:client-list", "care:client-list"],
+        )

@@ -139,6 +139,17 @@ class SessionTimeoutTestCase(BaseTestCase):
             traveller.shift(timedelta(minutes=31))
             self.assertEqual(self.client.get(reverse("portal:home")).status_code, 302)
 
+    def test_every_session_ends_after_twelve_hours_however_busy(self):
+        with time_machine.travel(timezone.now(), tick=False) as traveller:
+            self.client.force_login(self.cal_user)
+            for _ in range(30):  # a request every 29 minutes keeps the idle timer happy
+                traveller.shift(timedelta(minutes=29))
+                response = self.client.get(reverse("portal:home"))
+                if response.status_code != 200:
+                    break
+            self.assertEqual(response.status_code, 302)
+            self.assertIn("/accounts/login/", response["Location"])
+
     def test_the_api_answers_401_after_the_timeout(self):
         with time_machine.travel(timezone.now(), tick=False) as traveller:
             self.client.force_login(self.tess)
@@ -160,3 +171,26 @@ class SessionTimeoutTestCase(BaseTestCase):
         self.assertEqual(self.client.get(url).status_code, 200)
         self.cal.therapists.remove(self.tess)
         self.assertEqual(self.client.get(url).status_code, 404)
+
+
+class OperatorTestCase(BaseTestCase):
+    def test_operators_need_mfa_for_the_admin(self):
+        operator = make_user("ops@example.org", mfa=False)
+        self.client.force_login(operator)
+        response = self.client.get(reverse("admin:index"))
+        self.assertRedirects(response, reverse("mfa_activate_totp"), fetch_redirect_response=False)
+
+
+class ApiErrorsTestCase(BaseTestCase):
+    def test_the_api_answers_in_json(self):
+        for user, path, status in [
+            (self.cal_user, "/api/v1/clients", 403),
+            (self.otto, f"/api/v1/clients/{self.cal.code}", 404),
+            (self.tess, f"/api/v1/clients/{self.dina.code}", 404),
+        ]:
+            self.client.force_login(user)
+            with self.settings(DEBUG=True):
+                response = self.client.get(path)
+            self.assertEqual(response.status_code, status)
+            self.assertEqual(response["Content-Type"], "application/json; charset=utf-8")
+            self.assertNotIn("Cal", response.content.decode())
