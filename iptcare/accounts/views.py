@@ -42,7 +42,7 @@ def practice_home(request: HttpRequest) -> HttpResponse:
         )
         .order_by("role", "name")
     )
-    client_count = User.objects.filter(practice=request.user.practice, role=Role.CLIENT).count()
+    client_count = request.user.practice.clients.count()
     ctx = {"staff": staff, "client_count": client_count, "practice": request.user.practice}
     return render(request, "accounts/practice_home.html", ctx)
 
