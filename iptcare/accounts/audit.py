@@ -26,19 +26,20 @@ def record(
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     object_type = object_code = ""
+    practice_id = practice.pk if practice is not None else None
     if obj is not None:
         object_type = obj._meta.model_name or ""
         object_code = str(getattr(obj, "code", obj.pk))
         client_code = client_code or str(getattr(obj, "audit_client_code", "") or "")
-        practice = practice or getattr(obj, "practice", None)
-    if practice is None and actor is not None:
-        practice = actor.practice
+        practice_id = practice_id or getattr(obj, "practice_id", None)
+    if practice_id is None and actor is not None:
+        practice_id = actor.practice_id
     match = getattr(request, "resolver_match", None) if request is not None else None
     return AuditEvent.objects.create(
         actor=actor,
         actor_email=actor.email if actor is not None else "",
         actor_role=(actor.role or ("operator" if actor.is_superuser else "")) if actor else "",
-        practice=practice,
+        practice_id=practice_id,
         verb=verb,
         action=action,
         object_type=object_type,

@@ -154,7 +154,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["practice", "-at"], name="audit_practice_at")]
+        # Matches the audit log page: one practice, newest first.
+        indexes = [models.Index(fields=["practice", "-at", "-id"], name="audit_practice_at_id")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.object_code}"

@@ -116,8 +116,8 @@ class Note(models.Model):
         return f"Note {self.code}"
 
     @property
-    def practice(self) -> Practice:
-        return self.client.practice
+    def practice_id(self) -> int:
+        return self.client.practice_id
 
     @property
     def audit_client_code(self) -> uuid.UUID:

@@ -15,7 +15,7 @@ from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import reset_queries, transaction
 from tqdm import tqdm
 
 from iptcare.accounts.models import Practice, Role, User
@@ -188,6 +188,7 @@ class Command(BaseCommand):
                         )
                     TherapistProfile.objects.bulk_create(profiles)
                 bar.update(stop - start)
+                reset_queries()  # DEBUG keeps every query's SQL; don't let it pile up
 
     def _print_sign_ins(self) -> None:
         out = self.stdout

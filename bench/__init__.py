@@ -1,0 +1,1 @@
+"""Speed and memory benchmarks for iptcare (`make bench`, entry point bench/run.py)."""
