@@ -23,7 +23,7 @@ migrate: venv
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
 
 demo: migrate
-	DEBUG=true $(BIN)/python manage.py demo
+	DEBUG=true SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py demo
 
 run: demo
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -205,3 +205,20 @@ class ListAuditTestCase(BaseTestCase):
             sorted(rows.values_list("view_name", flat=True)),
             ["api:client-list", "care:client-list"],
         )
+
+
+class TokenBucketTestCase(BaseTestCase):
+    def test_it_allows_the_capacity_then_refills(self):
+        import time_machine
+        from django.utils import timezone
+
+        from iptcare.accounts.models import TokenBucket
+
+        per = __import__("datetime").timedelta(minutes=10)
+        with time_machine.travel(timezone.now(), tick=False) as traveller:
+            results = [TokenBucket.authorize("invite-tess", 3, per) for _ in range(4)]
+            self.assertEqual(results, [True, True, True, False])
+            self.assertTrue(TokenBucket.authorize("invite-ada", 3, per))
+            traveller.shift(per / 3)
+            self.assertTrue(TokenBucket.authorize("invite-tess", 3, per))
+            self.assertFalse(TokenBucket.authorize("invite-tess", 3, per))

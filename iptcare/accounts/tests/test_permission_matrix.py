@@ -103,6 +103,7 @@ class Route:
     expect: dict[str, tuple[int, ...]]
     target: str = ""  # "client" or "note": the URL takes that record's code
     post: bool = False  # also POST an empty form: must change nothing for anyone
+    clinical: bool = True  # shows client data, so every successful GET writes an audit row
     extra: dict = field(default_factory=dict)
 
 
@@ -121,16 +122,17 @@ MATRIX = [
             oona=302,
             opal=302,
         ),
+        clinical=False,
     ),
     Route("care:client-list", STAFF_PAGE),
-    Route("care:client-create", STAFF_PAGE, post=True),
+    Route("care:client-create", STAFF_PAGE, post=True, clinical=False),
     Route("care:client-detail", CLIENT_RECORD, target="client"),
     Route("care:client-edit", CLIENT_RECORD, target="client", post=True),
     Route("care:note-create", NOTE_WRITE_ON_CLIENT, target="client", post=True),
     Route("care:note-detail", NOTE_READ, target="note"),
     Route("care:note-edit", NOTE_EDIT, target="note", post=True),
-    Route("practice:home", ADMIN_PAGE),
-    Route("practice:audit-log", ADMIN_PAGE),
+    Route("practice:home", ADMIN_PAGE, clinical=False),
+    Route("practice:audit-log", ADMIN_PAGE, clinical=False),
     Route("portal:home", CLIENT_PAGE),
     Route("api:client-list", api(STAFF_PAGE)),
     Route("api:client-detail", api(CLIENT_RECORD), target="client"),
@@ -198,6 +200,23 @@ class PermissionMatrixTestCase(BaseTestCase):
                         self.assertEqual(response.status_code, expected)
                         if expected == 302 and role == "anonymous":
                             self.assertIn("/accounts/login/", response["Location"])
+
+    def test_every_clinical_view_writes_an_audit_row(self):
+        from iptcare.accounts.models import AuditEvent
+
+        for route in [r for r in MATRIX if r.clinical]:
+            for role in ROLES:
+                self.login_as(role)
+                for path, expected in zip(self.paths(route), route.expect[role], strict=True):
+                    if expected != 200:
+                        continue
+                    with self.subTest(url=route.name, role=role):
+                        before = AuditEvent.objects.count()
+                        self.assertEqual(self.client.get(path).status_code, 200)
+                        self.assertGreater(AuditEvent.objects.count(), before)
+                        event = AuditEvent.objects.order_by("-id").first()
+                        self.assertEqual(event.actor, self.user_for(role))
+                        self.assertEqual(event.view_name, route.name)
 
     def test_post_matrix_changes_nothing_without_permission(self):
         before = self.snapshot()

@@ -202,7 +202,10 @@ class Command(BaseCommand):
         )
         emails = [p["email"] for p in data.ADMINS + data.THERAPISTS[:1] + data.THERAPISTS[-1:]]
         emails += [c["email"] for c in data.CLIENTS if c["portal"]]
-        for user in User.objects.filter(email__in=emails).select_related("practice"):
+        users = {
+            u.email: u for u in User.objects.filter(email__in=emails).select_related("practice")
+        }
+        for user in (users[email] for email in emails if email in users):
             line = f"  {user.get_role_display():<15} {user.email:<30} {user.practice}"
             totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
             codes = Authenticator.objects.filter(
