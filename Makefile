@@ -37,6 +37,7 @@ bench: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=true $(BIN)/mypy iptcare
 
 format: venv
 	$(BIN)/ruff check --fix .

@@ -22,8 +22,9 @@ def make_user(email: str, role: str = "", practice=None, *, mfa: bool = True, **
         user = User.objects.create_superuser(email, PASSWORD, **fields)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     if mfa and role != Role.CLIENT:
-        user.totp_secret = generate_totp_secret()
-        TOTP.activate(user, user.totp_secret)
+        secret = generate_totp_secret()
+        user.totp_secret = secret  # type: ignore[attr-defined]  # the tests compute codes from it
+        TOTP.activate(user, secret)
     return user
 
 
@@ -34,6 +35,23 @@ def make_client(practice: Practice, name: str, therapists=(), user=None, **field
 
 
 class BaseTestCase(TestCase):
+    practice: Practice
+    other_practice: Practice
+    tess: User
+    otto: User
+    ada: User
+    olga: User
+    oona: User
+    opal: User
+    cal_user: User
+    cleo_user: User
+    dina_user: User
+    cal: Client
+    cleo: Client
+    dina: Client
+    note: Note
+    dina_note: Note
+
     @classmethod
     def setUpTestData(cls):
         cls.practice = Practice.objects.create(name="Practice One")

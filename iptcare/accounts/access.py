@@ -9,8 +9,22 @@ Rules (docs/architecture.md has the full table):
 """
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
-from iptcare.accounts.models import User
+from iptcare.accounts.models import Practice, User
+
+
+class AuthedRequest(HttpRequest):
+    """The request type of views behind `login_required`: `user` is a real User."""
+
+    user: User
+
+
+def practice_of(user: User) -> Practice:
+    """The practice of a user who has passed a role gate (every role has one)."""
+    if user.practice is None:
+        raise PermissionDenied("This account belongs to no practice.")
+    return user.practice
 
 
 class MfaRequired(PermissionDenied):

@@ -18,10 +18,11 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["actor"].queryset = User.objects.filter(practice=practice).order_by("email")
+        actors = User.objects.filter(practice=practice).order_by("email")
+        self.fields["actor"].queryset = actors  # type: ignore[attr-defined]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError("The start date is after the end date.")
         return data

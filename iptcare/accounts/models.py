@@ -1,5 +1,6 @@
 import uuid
 from datetime import timedelta
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -62,7 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         Practice, models.PROTECT, null=True, blank=True, related_name="users"
     )
     time_zone = models.CharField(max_length=64, default="America/New_York")
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True)  # type: ignore[misc]
     is_staff = models.BooleanField(default=False, help_text="May sign in to the Django admin.")
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -70,7 +71,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         constraints = [
@@ -108,7 +109,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def has_mfa(self) -> bool:
         from allauth.mfa.models import Authenticator
 
-        return self.authenticator_set.filter(type=Authenticator.Type.TOTP).exists()
+        return Authenticator.objects.filter(user=self, type=Authenticator.Type.TOTP).exists()
 
 
 class AuditQuerySet(models.QuerySet):
@@ -118,7 +119,7 @@ class AuditQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("The audit log is append-only")
 
-    _raw_delete = delete
+    _raw_delete = delete  # type: ignore[assignment]
 
 
 class AuditEvent(models.Model):

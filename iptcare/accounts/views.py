@@ -4,16 +4,16 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from iptcare.accounts.access import require_practice_admin
+from iptcare.accounts.access import AuthedRequest, practice_of, require_practice_admin
 from iptcare.accounts.forms import AuditFilterForm
 from iptcare.accounts.models import AuditEvent, Role, User
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     """Where each role lands after signing in."""
     user = request.user
     if user.is_client:
@@ -28,7 +28,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def practice_home(request: HttpRequest) -> HttpResponse:
+def practice_home(request: AuthedRequest) -> HttpResponse:
     require_practice_admin(request.user)
     from allauth.mfa.models import Authenticator
 
@@ -42,15 +42,15 @@ def practice_home(request: HttpRequest) -> HttpResponse:
         )
         .order_by("role", "name")
     )
-    client_count = request.user.practice.clients.count()
-    ctx = {"staff": staff, "client_count": client_count, "practice": request.user.practice}
+    practice = practice_of(request.user)
+    ctx = {"staff": staff, "client_count": practice.clients.count(), "practice": practice}
     return render(request, "accounts/practice_home.html", ctx)
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthedRequest) -> HttpResponse:
     require_practice_admin(request.user)
-    practice = request.user.practice
+    practice = practice_of(request.user)
     form = AuditFilterForm(request.GET or None, practice=practice)
     events = AuditEvent.objects.filter(practice=practice).select_related("actor")
     if form.is_valid():

@@ -20,10 +20,15 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from iptcare.accounts import audit
-from iptcare.accounts.access import require_client, require_clinical_staff
+from iptcare.accounts.access import (
+    AuthedRequest,
+    practice_of,
+    require_client,
+    require_clinical_staff,
+)
 from iptcare.accounts.models import User
 from iptcare.care.models import Client, Note
 
@@ -31,20 +36,20 @@ from iptcare.care.models import Client, Note
 def visible_clients(user: User) -> QuerySet[Client]:
     """The clients this staff member may see: a therapist's caseload, an admin's practice."""
     require_clinical_staff(user)
-    clients = Client.objects.filter(practice_id=user.practice_id)
+    clients = Client.objects.filter(practice=practice_of(user))
     if user.is_therapist:
         clients = clients.filter(therapists=user)
     return clients
 
 
-def list_clients(request: HttpRequest) -> QuerySet[Client]:
+def list_clients(request: AuthedRequest) -> QuerySet[Client]:
     """`visible_clients` for a page or endpoint that shows the list: the listing is audited."""
     clients = visible_clients(request.user)
     audit.record(request, audit.Verb.VIEW, "care.client.listed")
     return clients
 
 
-def access_client(request: HttpRequest, code: UUID, *, write: bool = False) -> Client:
+def access_client(request: AuthedRequest, code: UUID, *, write: bool = False) -> Client:
     client = visible_clients(request.user).filter(code=code).first()
     if client is None:
         raise Http404("No such client")
@@ -66,12 +71,12 @@ def may_write_notes(user: User) -> bool:
     return user.is_therapist
 
 
-def access_note(request: HttpRequest, code: UUID, *, write: bool = False) -> Note:
+def access_note(request: AuthedRequest, code: UUID, *, write: bool = False) -> Note:
     user = request.user
     require_clinical_staff(user)
     note = (
         Note.objects.select_related("client", "client__practice", "author")
-        .filter(code=code, client__practice_id=user.practice_id)
+        .filter(code=code, client__practice=practice_of(user))
         .first()
     )
     if note is None:
@@ -86,7 +91,7 @@ def access_note(request: HttpRequest, code: UUID, *, write: bool = False) -> Not
     return note
 
 
-def own_client_record(request: HttpRequest) -> Client:
+def own_client_record(request: AuthedRequest) -> Client:
     """The signed-in client's own record, for the portal (which takes no ids at all)."""
     require_client(request.user)
     client = Client.objects.select_related("practice").filter(user=request.user).first()

@@ -1,10 +1,10 @@
 from datetime import date
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth
 
+from iptcare.accounts.access import AuthedRequest
 from iptcare.care import access
 
 router = Router(auth=django_auth, tags=["clients"])
@@ -18,11 +18,11 @@ class ClientOut(Schema):
 
 
 @router.get("/clients", response=list[ClientOut], url_name="client-list")
-def list_clients(request: HttpRequest):
+def list_clients(request: AuthedRequest):
     """The signed-in staff member's clients (a therapist's caseload, an admin's practice)."""
     return list(access.list_clients(request)[:500])
 
 
 @router.get("/clients/{code}", response=ClientOut, url_name="client-detail")
-def get_client(request: HttpRequest, code: UUID):
+def get_client(request: AuthedRequest, code: UUID):
     return access.access_client(request, code)

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from iptcare.accounts.models import Role, User
 from iptcare.care.models import Client
@@ -25,13 +26,9 @@ class ClientForm(forms.ModelForm):
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["therapists"].queryset = User.objects.filter(
-            practice=practice, role=Role.THERAPIST, is_active=True
-        ).order_by("name")
-        self.fields["presenting_concerns"].max_length = MAX_TEXT
-        self.fields["presenting_concerns"].validators.append(
-            forms.fields.validators.MaxLengthValidator(MAX_TEXT)
-        )
+        therapists = User.objects.filter(practice=practice, role=Role.THERAPIST, is_active=True)
+        self.fields["therapists"].queryset = therapists.order_by("name")  # type: ignore[attr-defined]
+        self.fields["presenting_concerns"].validators.append(MaxLengthValidator(MAX_TEXT))
 
 
 class NoteForm(forms.Form):

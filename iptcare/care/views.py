@@ -4,16 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from iptcare.accounts.access import AuthedRequest
 from iptcare.care import access, services
 from iptcare.care.forms import ClientForm, NoteForm
 
 
 @login_required
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: AuthedRequest) -> HttpResponse:
     clients = access.list_clients(request).prefetch_related("therapists")
     page = Paginator(clients, 50).get_page(request.GET.get("page"))
     return render(request, "care/client_list.html", {"page": page})
@@ -21,7 +22,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def client_create(request: HttpRequest) -> HttpResponse:
+def client_create(request: AuthedRequest) -> HttpResponse:
     user = request.user
     access.visible_clients(user)  # the role gate, before any form is shown
     form = ClientForm(request.POST or None, practice=user.practice)
@@ -36,7 +37,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def client_detail(request: HttpRequest, code: UUID) -> HttpResponse:
+def client_detail(request: AuthedRequest, code: UUID) -> HttpResponse:
     client = access.access_client(request, code)
     ctx = {
         "client": client,
@@ -49,7 +50,7 @@ def client_detail(request: HttpRequest, code: UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def client_edit(request: HttpRequest, code: UUID) -> HttpResponse:
+def client_edit(request: AuthedRequest, code: UUID) -> HttpResponse:
     client = access.access_client(request, code, write=True)
     initial = {"therapists": client.therapists.all()}
     form = ClientForm(
@@ -68,7 +69,7 @@ def client_edit(request: HttpRequest, code: UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def note_create(request: HttpRequest, code: UUID) -> HttpResponse:
+def note_create(request: AuthedRequest, code: UUID) -> HttpResponse:
     client = access.access_client(request, code, write=True)
     if not access.may_write_notes(request.user):
         raise PermissionDenied("Only the client's therapists write progress notes.")
@@ -81,14 +82,14 @@ def note_create(request: HttpRequest, code: UUID) -> HttpResponse:
 
 
 @login_required
-def note_detail(request: HttpRequest, code: UUID) -> HttpResponse:
+def note_detail(request: AuthedRequest, code: UUID) -> HttpResponse:
     note = access.access_note(request, code)
     return render(request, "care/note_detail.html", {"note": note, "client": note.client})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def note_edit(request: HttpRequest, code: UUID) -> HttpResponse:
+def note_edit(request: AuthedRequest, code: UUID) -> HttpResponse:
     note = access.access_note(request, code, write=True)
     form = NoteForm(request.POST or None, initial={"body": note.body})
     if request.method == "POST" and form.is_valid():

@@ -51,4 +51,4 @@ class DemoTestCase(TestCase):
         self.assertEqual(generated.count(), 150)
         call_command("demo", "--quiet", "--therapists", "160")
         self.assertEqual(generated.count(), 160)
-        self.assertFalse(generated.first().has_usable_password())
+        self.assertFalse(generated.earliest("pk").has_usable_password())

@@ -214,7 +214,7 @@ class PermissionMatrixTestCase(BaseTestCase):
                         before = AuditEvent.objects.count()
                         self.assertEqual(self.client.get(path).status_code, 200)
                         self.assertGreater(AuditEvent.objects.count(), before)
-                        event = AuditEvent.objects.order_by("-id").first()
+                        event = AuditEvent.objects.latest("id")
                         self.assertEqual(event.actor, self.user_for(role))
                         self.assertEqual(event.view_name, route.name)
 

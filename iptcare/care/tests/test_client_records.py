@@ -54,7 +54,7 @@ class ClientRecordTestCase(BaseTestCase):
 
     def test_bad_input_gets_a_message_and_changes_nothing(self):
         self.client.force_login(self.tess)
-        for data in [
+        cases: list[dict[str, str | list[str]]] = [
             {"name": ""},
             {"name": "x" * 201},
             {"name": "Cal", "date_of_birth": "31/31/1990"},
@@ -62,8 +62,9 @@ class ClientRecordTestCase(BaseTestCase):
             {"name": "Cal", "email": "not-an-email"},
             {"name": "Cal", "presenting_concerns": "x" * 20_001},
             {"name": "Cal", "therapists": ["not-a-uuid"]},
-        ]:
-            with self.subTest(data=list(data)):
+        ]
+        for data in cases:
+            with self.subTest(fields=sorted(data)):
                 response = self.client.post(reverse("care:client-edit", args=[self.cal.code]), data)
                 self.assertEqual(response.status_code, 200)
                 self.assertContains(response, "errorlist")

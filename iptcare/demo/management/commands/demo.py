@@ -52,13 +52,13 @@ class Command(BaseCommand):
             raise CommandError("--therapists must be between 0 and 1,000,000")
         with transaction.atomic():
             practices = {p["key"]: self._practice(p) for p in data.PRACTICES}
-            for person in data.ADMINS:
-                self._staff(person, practices, Role.PRACTICE_ADMIN)
-            for person in data.THERAPISTS:
-                user = self._staff(person, practices, Role.THERAPIST)
-                self._profile(user, person)
-            for person in data.CLIENTS:
-                self._client(person, practices)
+            for admin in data.ADMINS:
+                self._staff(admin, practices, Role.PRACTICE_ADMIN)
+            for therapist in data.THERAPISTS:
+                user = self._staff(therapist, practices, Role.THERAPIST)
+                self._profile(user, therapist)
+            for client in data.CLIENTS:
+                self._client(client, practices)
         if therapists:
             self._generate_therapists(therapists, practices["lakeside"])
         if not quiet:
@@ -71,19 +71,19 @@ class Command(BaseCommand):
         return practice
 
     def _user(self, email: str, name: str, role: str, practice: Practice) -> tuple[User, bool]:
-        user = User.objects.filter(email=email).first()
-        created = user is None
-        if created:
-            user = User.objects.create_user(
-                email,
-                data.PASSWORD,
-                name=name,
-                role=role,
-                practice=practice,
-                time_zone=practice.time_zone,
-            )
-            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        return user, created
+        existing = User.objects.filter(email=email).first()
+        if existing is not None:
+            return existing, False
+        user = User.objects.create_user(
+            email,
+            data.PASSWORD,
+            name=name,
+            role=role,
+            practice=practice,
+            time_zone=practice.time_zone,
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user, True
 
     def _staff(self, spec: dict, practices: dict, role: str) -> User:
         user, _ = self._user(spec["email"], spec["name"], role, practices[spec["practice"]])
