@@ -132,9 +132,23 @@ else:
         }
     }
 
-# Background work: Django's tasks framework with the database backend (worker:
-# `manage.py db_worker`).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Background work: Django's tasks framework. The database backend by default (worker:
+# `manage.py db_worker`); TASKS_BACKEND=redis queues on REDIS_URL with RQ (worker:
+# `manage.py rqworker --job-class django_tasks_rq.backend.Job default`).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+if TASKS_BACKEND == "database":
+    TASKS: dict[str, dict[str, object]] = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend"}
+    }
+elif TASKS_BACKEND == "redis":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=redis needs REDIS_URL")
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+else:
+    raise ImproperlyConfigured("TASKS_BACKEND must be database or redis")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,6 +1,6 @@
 from django import forms
 
-from iptcare.accounts.models import AuditEvent, User
+from iptcare.accounts.models import AuditEvent, Role, User
 
 
 class AuditFilterForm(forms.Form):
@@ -26,3 +26,13 @@ class AuditFilterForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError("The start date is after the end date.")
         return data
+
+
+class InviteStaffForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    email = forms.EmailField(max_length=254)
+    role = forms.ChoiceField(
+        choices=[(Role.THERAPIST, "Therapist"), (Role.PRACTICE_ADMIN, "Practice admin")],
+        widget=forms.RadioSelect,
+        initial=Role.THERAPIST,
+    )

@@ -1,3 +1,5 @@
+from allauth.account.models import EmailAddress
+from allauth.account.signals import password_reset
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -20,3 +22,10 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
     # The address typed in is not stored: it may be a mistyped stranger's.
     if request is not None:
         audit.record(request, audit.Verb.LOGIN, "accounts.session.refused")
+
+
+@receiver(password_reset)
+def verify_email_on_password_reset(sender, request, user, **kwargs):
+    # The reset key came by email, so using it proves the address (this is how invited
+    # staff, who start without a password, confirm theirs).
+    EmailAddress.objects.filter(user=user, primary=True).update(verified=True)

@@ -1,14 +1,18 @@
 from datetime import datetime, time, timedelta
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
+from iptcare.accounts import services
 from iptcare.accounts.access import AuthedRequest, practice_of, require_practice_admin
-from iptcare.accounts.forms import AuditFilterForm
+from iptcare.accounts.forms import AuditFilterForm, InviteStaffForm
 from iptcare.accounts.models import AuditEvent, Role, User
 
 
@@ -75,3 +79,41 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
     query.pop("page", None)
     ctx = {"form": form, "page": page, "query": query.urlencode(), "practice": practice}
     return render(request, "accounts/audit_log.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_invite(request: AuthedRequest) -> HttpResponse:
+    require_practice_admin(request.user)
+    form = InviteStaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invite_staff(request, request.user, **form.cleaned_data)
+        except services.InviteRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"Invitation sent to {user.email}.")
+            return redirect("practice:home")
+    return render(request, "accounts/staff_invite.html", {"form": form})
+
+
+@login_required
+@require_POST
+def staff_set_active(request: AuthedRequest, code: UUID) -> HttpResponse:
+    require_practice_admin(request.user)
+    person = (
+        User.objects.filter(practice=practice_of(request.user), code=code)
+        .exclude(role=Role.CLIENT)
+        .first()
+    )
+    if person is None:
+        raise Http404("No such staff member")
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_staff_active(request, request.user, person, active=active)
+    except services.InviteRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        verb = "can sign in again" if active else "can no longer sign in"
+        messages.success(request, f"{person} {verb}.")
+    return redirect("practice:home")

@@ -63,6 +63,9 @@ CLIENT_PAGE = row(
     oona=403,
     opal=403,
 )
+POST_ONLY: dict[str, tuple[int, ...]] = {
+    role: (302, 302) if role == "anonymous" else (405, 405) for role in ROLES
+}
 # Pages about a record: (status for Practice One's record, status for Practice Two's).
 CLIENT_RECORD = row(
     anonymous=(302, 302),
@@ -133,6 +136,9 @@ MATRIX = [
     Route("care:note-edit", NOTE_EDIT, target="note", post=True),
     Route("practice:home", ADMIN_PAGE, clinical=False),
     Route("practice:audit-log", ADMIN_PAGE, clinical=False),
+    Route("practice:staff-invite", ADMIN_PAGE, post=True, clinical=False),
+    # POST only (see test_staff_access.py for who may deactivate whom).
+    Route("practice:staff-set-active", POST_ONLY, target="staff", clinical=False),
     Route("portal:home", CLIENT_PAGE),
     Route("api:client-list", api(STAFF_PAGE)),
     Route("api:client-detail", api(CLIENT_RECORD), target="client"),
@@ -174,6 +180,8 @@ class PermissionMatrixTestCase(BaseTestCase):
     def paths(self, route: Route) -> list[str]:
         if route.target == "client":
             return [reverse(route.name, args=[c.code]) for c in (self.cal, self.dina)]
+        if route.target == "staff":
+            return [reverse(route.name, args=[u.code]) for u in (self.tess, self.olga)]
         if route.target == "note":
             return [reverse(route.name, args=[n.code]) for n in (self.note, self.dina_note)]
         return [reverse(route.name)]
