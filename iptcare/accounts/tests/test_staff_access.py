@@ -2,12 +2,14 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
+from django.test import TransactionTestCase
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from iptcare.accounts import services
-from iptcare.accounts.models import AuditEvent, Role, User
+from iptcare.accounts.models import AuditEvent, Practice, Role, User
 from iptcare.accounts.tasks import send_staff_invitation
-from iptcare.test import BaseTestCase
+from iptcare.test import BaseTestCase, make_user
 
 
 class InviteStaffTestCase(BaseTestCase):
@@ -29,9 +31,11 @@ class InviteStaffTestCase(BaseTestCase):
                 action="accounts.user.invited", object_code=str(nell.code)
             ).exists()
         )
-        # Nothing is sent until the task worker runs: the real database queue.
+        # Nothing is sent until the task runs (QueuedInvitationTestCase runs the worker).
         self.assertEqual(len(mail.outbox), 0)
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        queued = DBTaskResult.objects.get()
+        self.assertEqual(queued.args_kwargs["args"], [str(nell.code)])
+        self.assertTrue(send_staff_invitation.call(str(nell.code)))
         self.assertEqual(len(mail.outbox), 1)
         message = mail.outbox[0]
         self.assertEqual(message.to, ["nell@example.org"])
@@ -125,3 +129,18 @@ class DeactivateStaffTestCase(BaseTestCase):
         self.ada.refresh_from_db()
         self.assertTrue(self.ada.is_active)
         self.assertContains(self.client.get(response["Location"]), "your own account")
+
+
+class QueuedInvitationTestCase(TransactionTestCase):
+    """The invitation really goes through the database queue and `manage.py db_worker`
+    (a TransactionTestCase, because the worker commits and reconnects as in production)."""
+
+    def test_the_worker_sends_the_invitation(self):
+        practice = Practice.objects.create(name="Queue Practice")
+        admin = make_user("qa@example.org", Role.PRACTICE_ADMIN, practice)
+        services.invite_staff(None, admin, name="Q", email="q@example.org", role="therapist")
+        self.assertEqual(DBTaskResult.objects.count(), 1)
+        self.assertEqual(len(mail.outbox), 0)
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        self.assertEqual([m.to for m in mail.outbox], [["q@example.org"]])
+        self.assertEqual(DBTaskResult.objects.get().status, "SUCCESSFUL")
