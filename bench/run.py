@@ -48,7 +48,11 @@ BENCHES = {
     "demo_scale": ("bench.demo_scale", 10_000, 100_000, 1),
     "access": ("bench.access", 10_000, 100_000, 1000),
     "audit_log": ("bench.audit_log", 100_000, 1_000_000, 100),
+    # n is the largest of the sizes 1,000, 10,000, 100,000 ... n; iterations = queries.
+    "match": ("bench.match", 100_000, 1_000_000, 300),
 }
+# Benchmarks whose worker writes lines under other names too (table order).
+ALSO_EMITS = {"match": ("search",)}
 WORKER_TIMEOUT = 3600
 PG_DEFAULT = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "password": ""}
 
@@ -297,7 +301,17 @@ def _row(r: dict) -> list[str]:
         if r.get("baseline"):
             vs = f"{r['overhead_p50_ms']:+.2f} ms ({r['ratio_p50']:.1f}x)"
         if r.get("queries_per_op") is not None:
-            notes.append(f"{r['queries_per_op']} queries")
+            notes.append(f"{r['queries_per_op']:g} queries")
+        if "growth_p50" in r and r["n"] != r.get("growth_from_n"):
+            notes.append(
+                f"p50 x{r['growth_p50']:.1f} for {r['growth_n']:g}x size "
+                f"(vs n={r['growth_from_n']:,})"
+            )
+        if "empty_share" in r:
+            notes.append(f"{r['empty_share']:.0%} empty")
+        if "target_p95_ms" in r:
+            met = r["p95_ms"] <= r["target_p95_ms"]
+            notes.append(f"target p95 <= {r['target_p95_ms']:g} ms {'met' if met else 'MISSED'}")
         if "index_used" in r:
             notes.append(f"{r['rows_matched']:,} rows")
             notes.append("practice_at index" if r["index_used"] else "no practice_at index")
@@ -338,7 +352,10 @@ def report(path: Path, run_id: str) -> None:
     if not rows:
         say("No results.")
         return
-    order = {name: i for i, name in enumerate(BENCHES)}
+    order: dict[str, float] = {name: i for i, name in enumerate(BENCHES)}
+    for name, others in ALSO_EMITS.items():
+        for j, other in enumerate(others, 1):
+            order[other] = order[name] + j / (len(others) + 1)
     first_seen: dict = {}
     for i, r in enumerate(rows):
         first_seen.setdefault((r["bench"], r.get("case")), i)
@@ -384,7 +401,9 @@ def report(path: Path, run_id: str) -> None:
     say()
     say("RSS MB: peak resident memory of the measured child process (demo_scale) or of the")
     say("worker during the timed loop (latency benchmarks). vs baseline: the same run's")
-    say("baseline case (baseline_get, baseline_small, rerun_noop).")
+    say("baseline case (baseline_get, baseline_small, rerun_noop). match/search: p50 x: growth")
+    say("of p50 from the smallest size, next to the growth of the directory (size); 'empty':")
+    say("share of queries with no result. Slowest queries and their plans: the JSON lines.")
     busiest = max(rows, key=lambda r: r.get("load1", 0))
     if busiest.get("load1", 0) > (busiest.get("cpus") or 1):
         say(

@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from iptcare.care.api import router as care_router
+from iptcare.directory.api import router as directory_router
 
 api = NinjaAPI(
     title="iptcare API",
@@ -13,6 +14,7 @@ api = NinjaAPI(
     docs_url="/docs" if settings.DEBUG else None,
 )
 api.add_router("/", care_router)
+api.add_router("/", directory_router)
 
 
 # The API answers in JSON, whatever the error; never an HTML page or a traceback.

@@ -19,6 +19,7 @@ urlpatterns = [
     path("app/", include("iptcare.care.urls")),
     path("practice/", include("iptcare.accounts.urls")),
     path("portal/", include("iptcare.portal.urls")),
+    path("", include("iptcare.directory.urls")),
     path("api/v1/", api.urls),
     path("ops/", admin.site.urls),
 ]

@@ -30,6 +30,8 @@ THERAPISTS = [
         "languages": ["en", "es"],
         "fee_usd": 180,
         "sliding_scale": True,
+        "ipt_areas": ["grief", "role_transition", "role_dispute"],
+        "insurance": ["aetna", "bcbs", "medicaid"],
         "approach": "I help new and expecting parents find their footing when a baby changes "
         "everything: sleep, work, the relationship and who they are. In IPT we look at the "
         "people around you and the changes you are living through, and we work on them "
@@ -52,6 +54,8 @@ THERAPISTS = [
         "languages": ["en"],
         "fee_usd": 140,
         "sliding_scale": True,
+        "ipt_areas": ["role_dispute", "interpersonal_deficits", "role_transition"],
+        "insurance": ["cigna", "united"],
         "approach": "Teenagers and young adults come to me when home, school or friendships "
         "feel impossible. IPT-A gives us a clear plan and a time limit, and it brings in a "
         "parent when that helps.",
@@ -73,6 +77,8 @@ THERAPISTS = [
         "languages": ["en", "de"],
         "fee_usd": 150,
         "sliding_scale": False,
+        "ipt_areas": ["role_dispute", "role_transition"],
+        "insurance": ["bcbs", "humana", "tricare"],
         "approach": "Conflict at work or at home can flatten your mood for months. We map the "
         "dispute, what each side expects, and practise the conversation you need to have.",
     },
@@ -93,6 +99,8 @@ THERAPISTS = [
         "languages": ["en", "es", "pt"],
         "fee_usd": 120,
         "sliding_scale": True,
+        "ipt_areas": ["grief", "interpersonal_deficits"],
+        "insurance": ["medicare", "aetna"],
         "approach": "When someone you love dies, the world can go grey. I work with grief that "
         "has not eased, at your pace, and with the people who are still around you.",
     },
@@ -113,6 +121,8 @@ THERAPISTS = [
         "languages": ["en", "hi"],
         "fee_usd": 250,
         "sliding_scale": False,
+        "ipt_areas": ["role_transition", "interpersonal_deficits"],
+        "insurance": [],
         "approach": "Psychiatrist offering IPT alongside medication review where it helps.",
     },
     {
@@ -132,6 +142,8 @@ THERAPISTS = [
         "languages": ["en", "ar"],
         "fee_usd": 160,
         "sliding_scale": False,
+        "ipt_areas": ["role_dispute"],
+        "insurance": ["bcbs"],
         "approach": "Couples and families in transition.",
     },
 ]

@@ -7,7 +7,7 @@ from django.test import TestCase
 from iptcare.accounts.models import AuditEvent, Practice, Role, User
 from iptcare.care.models import Client, Note
 from iptcare.demo import data
-from iptcare.directory.models import TherapistProfile
+from iptcare.directory.models import License, TherapistProfile
 
 
 def counts():
@@ -26,8 +26,9 @@ class DemoTestCase(TestCase):
             self.assertTrue(User.objects.filter(role=role).exists(), role)
         for user in User.objects.exclude(role=Role.CLIENT):
             self.assertTrue(user.has_mfa(), user.email)
-        self.assertGreaterEqual(
-            len({s for p in TherapistProfile.objects.all() for s in p.licensed_states}), 5
+        self.assertGreaterEqual(License.objects.values("state").distinct().count(), 5)
+        self.assertEqual(
+            TherapistProfile.objects.filter(is_published=True, training_mask__gt=0).count(), 6
         )
         printed = out.getvalue()
         self.assertIn(data.PASSWORD, printed)

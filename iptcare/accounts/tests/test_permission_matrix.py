@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from iptcare.care.models import Client, Note
+from iptcare.directory.models import TherapistProfile
+from iptcare.directory.tests.helpers import make_profile
 from iptcare.test import BaseTestCase
 
 # The cast (iptcare/test.py): Cal is Tess's client in Practice One, Cleo is Otto's, Ada is
@@ -16,7 +18,20 @@ from iptcare.test import BaseTestCase
 ROLES = ["anonymous", "cal", "cleo", "dina", "tess", "otto", "ada", "olga", "oona", "opal"]
 
 # URL names that are public or belong to third-party apps tested on their own terms.
-PUBLIC = {"index", "get-help", "healthz", "api:openapi-json", "api:api-root"}
+PUBLIC = {
+    "index",
+    "get-help",
+    "healthz",
+    "api:openapi-json",
+    "api:api-root",
+    "api:concerns",
+    "api:match",
+    "directory:search",
+    "directory:search-state",
+    "directory:profile",
+    "directory:photo",
+    "directory:match",
+}
 THIRD_PARTY_NAMESPACES = {"admin"}
 THIRD_PARTY_MODULES = ("allauth",)
 
@@ -66,6 +81,19 @@ CLIENT_PAGE = row(
 POST_ONLY: dict[str, tuple[int, ...]] = {
     role: (302, 302) if role == "anonymous" else (405, 405) for role in ROLES
 }
+THERAPIST_PAGE = row(
+    anonymous=302,
+    cal=403,
+    cleo=403,
+    dina=403,
+    tess=200,
+    otto=200,
+    ada=403,
+    olga=200,
+    oona=403,
+    opal=403,
+)
+POST_ONLY_PAGE: dict[str, tuple[int, ...]] = {role: (302,) if role == "anonymous" else (405,) for role in ROLES}
 # Pages about a record: (status for Practice One's record, status for Practice Two's).
 CLIENT_RECORD = row(
     anonymous=(302, 302),
@@ -140,6 +168,13 @@ MATRIX = [
     # POST only (see test_staff_access.py for who may deactivate whom).
     Route("practice:staff-set-active", POST_ONLY, target="staff", clinical=False),
     Route("portal:home", CLIENT_PAGE),
+    Route("directory:profile-edit", THERAPIST_PAGE, clinical=False),
+    Route("directory:profile-photo", POST_ONLY_PAGE, clinical=False),
+    Route("directory:practice-profiles", ADMIN_PAGE, clinical=False),
+    # POST only; who may publish and verify what: iptcare/directory/tests/test_directory.py.
+    Route("directory:practice-publish", POST_ONLY, target="profile", clinical=False),
+    Route("directory:practice-verify-license", POST_ONLY, target="license", clinical=False),
+    Route("directory:practice-verify-credential", POST_ONLY, target="credential", clinical=False),
     Route("api:client-list", api(STAFF_PAGE)),
     Route("api:client-detail", api(CLIENT_RECORD), target="client"),
 ]
@@ -166,6 +201,15 @@ def _all_url_names() -> set[str]:
 
 
 class PermissionMatrixTestCase(BaseTestCase):
+    tess_profile: TherapistProfile
+    olga_profile: TherapistProfile
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.tess_profile = make_profile(cls.tess)
+        cls.olga_profile = make_profile(cls.olga)
+
     def user_for(self, role: str):
         if role == "anonymous":
             return None
@@ -180,6 +224,12 @@ class PermissionMatrixTestCase(BaseTestCase):
     def paths(self, route: Route) -> list[str]:
         if route.target == "client":
             return [reverse(route.name, args=[c.code]) for c in (self.cal, self.dina)]
+        if route.target in ("profile", "license", "credential"):
+            profiles = [self.tess_profile, self.olga_profile]
+            if route.target == "profile":
+                return [reverse(route.name, args=[p.code]) for p in profiles]
+            related = "licenses" if route.target == "license" else "credentials"
+            return [reverse(route.name, args=[getattr(p, related).get().code]) for p in profiles]
         if route.target == "staff":
             return [reverse(route.name, args=[u.code]) for u in (self.tess, self.olga)]
         if route.target == "note":

@@ -16,14 +16,17 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import reset_queries, transaction
+from django.utils import timezone
+from django.utils.text import slugify
 from tqdm import tqdm
 
 from iptcare.accounts.models import Practice, Role, User
 from iptcare.care import services
 from iptcare.care.models import Client
 from iptcare.demo import data
-from iptcare.directory.models import TherapistProfile
-from iptcare.directory.vocabulary import vocabulary
+from iptcare.directory import services as directory_services
+from iptcare.directory.models import IptCredential, License, TherapistProfile, Verification
+from iptcare.directory.vocabulary import INSURERS, LANGUAGES, to_mask, vocabulary
 
 GENERATED_DOMAIN = "generated.example.org"
 BATCH = 2000
@@ -96,12 +99,48 @@ class Command(BaseCommand):
         return user
 
     def _profile(self, user: User, spec: dict) -> None:
-        fields = [f.name for f in TherapistProfile._meta.fields]
-        values = {k: v for k, v in spec.items() if k in fields}
-        TherapistProfile.objects.get_or_create(
+        if TherapistProfile.objects.filter(user=user).exists():
+            return
+        profile = TherapistProfile(
             user=user,
-            defaults={**values, "display_name": spec["name"], "is_published": True},
+            display_name=spec["name"],
+            pronouns=spec["pronouns"],
+            license_type=spec["license_type"],
+            city=spec["city"],
+            state=spec["state"],
+            zip_code=spec["zip_code"],
+            offers_in_person="in_person" in spec["session_formats"],
+            offers_telehealth="telehealth" in spec["session_formats"],
+            specialties=spec["specialties"],
+            ipt_areas=spec["ipt_areas"],
+            populations=spec["populations"],
+            languages=spec["languages"],
+            insurance=spec["insurance"],
+            fee_usd=spec["fee_usd"],
+            sliding_scale=spec["sliding_scale"],
+            approach=spec["approach"],
+            is_published=True,
+            published_at=timezone.now(),
         )
+        directory_services.prepare(profile)
+        profile.save()
+        for n, state in enumerate(spec["licensed_states"]):
+            License.objects.create(
+                profile=profile,
+                state=state,
+                number=f"DEMO-{state}-{n + 1:04d}",
+                status=Verification.VERIFIED,
+                verified_at=timezone.now(),
+            )
+        for kind in spec["ipt_training"]:
+            IptCredential.objects.create(
+                profile=profile,
+                kind=kind,
+                detail="Demo record",
+                status=Verification.VERIFIED,
+                verified_at=timezone.now(),
+            )
+        directory_services.refresh_training(profile)
 
     def _client(self, spec: dict, practices: dict) -> None:
         practice = practices[spec["practice"]]
@@ -130,6 +169,9 @@ class Command(BaseCommand):
         vocab = vocabulary()
         rng = random.Random(20261121 + existing)  # noqa: S311 - repeatable demo data
         specialties = list(vocab["specialties"])
+        areas = list(vocab["ipt_areas"])
+        languages = [k for k in LANGUAGES if k != "en"]
+        insurers = list(INSURERS)
         trainings = list(vocab["ipt_training"])
         license_types = list(vocab["license_types"])
         unusable = make_password(None)
@@ -163,32 +205,68 @@ class Command(BaseCommand):
                     profiles = []
                     for user in created:
                         state = rng.choice(data.STATES)
-                        city, zip_code = data.CITIES[state]
-                        profiles.append(
-                            TherapistProfile(
-                                user=user,
-                                display_name=user.name,
-                                license_type=rng.choice(license_types),
-                                licensed_states=sorted({state, rng.choice(data.STATES)}),
-                                city=city,
-                                state=state,
-                                zip_code=zip_code,
-                                session_formats=rng.choice(
-                                    [["telehealth"], ["in_person"], ["in_person", "telehealth"]]
-                                ),
-                                ipt_training=rng.sample(trainings, rng.randint(1, 3)),
-                                specialties=rng.sample(specialties, rng.randint(2, 5)),
-                                populations=["adults"],
-                                languages=["en"],
-                                fee_usd=rng.randrange(80, 260, 10),
-                                sliding_scale=rng.random() < 0.4,
-                                accepting_new_clients=rng.random() < 0.8,
-                                is_published=True,
-                            )
+                        city, zip_code, lat, lon = self._place(rng, state)
+                        profile = TherapistProfile(
+                            user=user,
+                            display_name=user.name,
+                            license_type=rng.choice(license_types),
+                            city=city,
+                            state=state,
+                            zip_code=zip_code,
+                            latitude=lat,
+                            longitude=lon,
+                            offers_in_person=rng.random() < 0.6,
+                            offers_telehealth=rng.random() < 0.85,
+                            specialties=rng.sample(specialties, rng.randint(2, 5)),
+                            ipt_areas=rng.sample(areas, rng.randint(1, 3)),
+                            populations=["adults"],
+                            languages=["en"]
+                            + (rng.sample(languages, 1) if rng.random() < 0.3 else []),
+                            insurance=rng.sample(insurers, rng.randint(0, 3)),
+                            fee_usd=rng.randrange(80, 260, 10),
+                            sliding_scale=rng.random() < 0.4,
+                            accepting_new_clients=rng.random() < 0.8,
+                            is_published=True,
                         )
-                    TherapistProfile.objects.bulk_create(profiles)
+                        profile.refresh_masks()
+                        profile.slug = f"{slugify(user.name)}-{user.email[10:16]}"
+                        kinds = rng.sample(trainings, rng.randint(1, 3))
+                        profile.training_mask = to_mask("ipt_training", kinds)
+                        profile.verified_training_mask = profile.training_mask
+                        profiles.append((profile, sorted({state, rng.choice(data.STATES)}), kinds))
+                    TherapistProfile.objects.bulk_create([p for p, _, _ in profiles])
+                    License.objects.bulk_create(
+                        License(
+                            profile=p,
+                            state=st,
+                            number=f"GEN-{p.user_id}-{st}",
+                            status=Verification.VERIFIED,
+                        )
+                        for p, states, _ in profiles
+                        for st in states
+                    )
+                    IptCredential.objects.bulk_create(
+                        IptCredential(profile=p, kind=kind, status=Verification.VERIFIED)
+                        for p, _, kinds in profiles
+                        for kind in kinds
+                    )
                 bar.update(stop - start)
                 reset_queries()  # DEBUG keeps every query's SQL; don't let it pile up
+
+    _zips_by_state: dict[str, list[dict]] = {}
+
+    def _place(self, rng: random.Random, state: str) -> tuple[str, str, float, float]:
+        """A random real ZIP code of the state, so offices spread as people do."""
+        if state not in self._zips_by_state:
+            import zipcodes
+
+            self._zips_by_state[state] = [
+                z
+                for z in zipcodes.filter_by(state=state, zip_code_type="STANDARD")
+                if z.get("lat") and z.get("long")
+            ]
+        row = rng.choice(self._zips_by_state[state])
+        return row["city"], row["zip_code"], float(row["lat"]), float(row["long"])
 
     def _print_sign_ins(self) -> None:
         out = self.stdout

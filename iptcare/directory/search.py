@@ -1,0 +1,285 @@
+"""The directory's database queries. Filters, distances and a first ranking run in SQL on
+indexed columns and bit masks, so a search touches a shortlist, never every profile."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.db.models.lookups import GreaterThan
+
+from iptcare.directory.concerns import Concerns
+from iptcare.directory.matching import EITHER, IN_PERSON, TELEHEALTH, Candidate, Wishes
+from iptcare.directory.models import License, TherapistProfile, Verification
+from iptcare.directory.vocabulary import bit, keys
+from iptcare.lib.geo import EARTH_RADIUS_MILES, Place, bounding_box
+
+CERTIFICATION_BITS = bit("ipt_training", "isipt_certified") | bit(
+    "ipt_training", "ipt_institute_certified"
+)
+
+
+def listed() -> QuerySet[TherapistProfile]:
+    """Profiles the public may see: published, with IPT training on record."""
+    return TherapistProfile.objects.filter(is_published=True, training_mask__gt=0)
+
+
+def has_bit(field: str, value: int):
+    return GreaterThan(ExpressionWrapper(F(field).bitand(value), BigIntegerField()), 0)
+
+
+def with_bit(qs: QuerySet, field: str, value: int) -> QuerySet:
+    return qs.filter(has_bit(field, value))
+
+
+def distance_expression(place: Place):
+    """Great-circle distance in miles from `place` (haversine, in SQL)."""
+    lat = Radians(F("latitude"))
+    lon = Radians(F("longitude"))
+    import math
+
+    plat, plon = math.radians(place.latitude), math.radians(place.longitude)
+    half_dlat = Sin((lat - Value(plat)) / 2)
+    half_dlon = Sin((lon - Value(plon)) / 2)
+    a = Power(half_dlat, 2) + Value(math.cos(plat)) * Cos(lat) * Power(half_dlon, 2)
+    return ExpressionWrapper(
+        Value(2 * EARTH_RADIUS_MILES) * ASin(Sqrt(a)), output_field=FloatField()
+    )
+
+
+def near(qs: QuerySet, place: Place, radius_miles: float) -> QuerySet:
+    """In-person offices within the radius, nearest first available as `distance`."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(place.latitude, place.longitude, radius_miles)
+    return (
+        qs.filter(
+            offers_in_person=True,
+            latitude__range=(min_lat, max_lat),
+            longitude__range=(min_lon, max_lon),
+        )
+        .annotate(distance=distance_expression(place))
+        .filter(distance__lte=radius_miles)
+    )
+
+
+def licensed_in(qs: QuerySet, state: str) -> QuerySet:
+    verified = License.objects.filter(
+        profile=OuterRef("pk"), state=state, status=Verification.VERIFIED
+    )
+    return qs.filter(offers_telehealth=True).filter(Exists(verified))
+
+
+def reachable_ids(qs: QuerySet, wishes: Wishes, place: Place | None) -> list[int] | None:
+    """Ids of profiles the person can see in the format asked for (None: no limit)."""
+    ids: set[int] = set()
+    if wishes.format in (IN_PERSON, EITHER) and place is not None:
+        ids.update(near(qs, place, wishes.radius_miles).values_list("pk", flat=True))
+    if wishes.format in (TELEHEALTH, EITHER) and wishes.state:
+        ids.update(licensed_in(qs, wishes.state).values_list("pk", flat=True))
+    return sorted(ids)
+
+
+def first_score(concerns: Concerns, wishes: Wishes):
+    """A SQL score close to matching.score, to shortlist before the exact ranking."""
+    terms: list[Any] = [Value(0.0)]
+    for finding in concerns.ipt_areas:
+        terms.append(
+            Case(
+                When(
+                    has_bit("area_mask", bit("ipt_areas", finding.key)),
+                    then=Value(3.0 * finding.confidence),
+                ),
+                default=Value(0.0),
+            )
+        )
+    wanted = {f.key: f.confidence for f in concerns.specialties}
+    for key in wishes.preferences:
+        wanted[key] = wanted.get(key, 0.0) + 0.75
+    for key, confidence in wanted.items():
+        terms.append(
+            Case(
+                When(
+                    has_bit("specialty_mask", bit("specialties", key)), then=Value(2.0 * confidence)
+                ),
+                default=Value(0.0),
+            )
+        )
+    terms.append(
+        Case(
+            When(has_bit("verified_training_mask", CERTIFICATION_BITS), then=Value(1.0)),
+            default=Value(0.0),
+        )
+    )
+    if wishes.insurance:
+        terms.append(
+            Case(
+                When(has_bit("insurance_mask", bit("insurers", wishes.insurance)), then=Value(1.0)),
+                default=Value(0.0),
+            )
+        )
+    total: Any = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return ExpressionWrapper(total, output_field=FloatField())
+
+
+def _decode(mask: int, vocabulary_name: str) -> tuple[str, ...]:
+    return tuple(key for i, key in enumerate(keys(vocabulary_name)) if mask >> i & 1)
+
+
+SOFT_WISHES = ("preferences", "insurance", "budget")
+
+
+def candidates(
+    concerns: Concerns,
+    wishes: Wishes,
+    place: Place | None,
+    required: frozenset[str] = frozenset(),
+    shortlist: int = 60,
+) -> list[Candidate]:
+    """The shortlist for matching.rank: reachable, accepting, speaking the language, and
+    meeting the soft wishes named in `required` (see services.find_matches)."""
+    qs = listed().filter(accepting_new_clients=True)
+    if wishes.language:
+        qs = with_bit(qs, "language_mask", bit("languages", wishes.language))
+    if "insurance" in required and wishes.insurance:
+        qs = with_bit(qs, "insurance_mask", bit("insurers", wishes.insurance))
+    if "budget" in required and wishes.max_fee is not None:
+        qs = qs.filter(Q(fee_usd__lte=wishes.max_fee) | Q(sliding_scale=True))
+    if "preferences" in required:
+        for key in wishes.preferences:
+            qs = with_bit(qs, "specialty_mask", bit("specialties", key))
+    ids = reachable_ids(qs, wishes, place)
+    if not ids:
+        return []
+    rows = (
+        TherapistProfile.objects.filter(pk__in=ids)
+        .annotate(first_score=first_score(concerns, wishes))
+        .order_by("-first_score", "pk")
+    )
+    if place is not None:
+        rows = rows.annotate(
+            distance=Case(
+                When(latitude__isnull=False, then=distance_expression(place)),
+                default=Value(None),
+                output_field=FloatField(),
+            )
+        )
+    profiles = list(rows[:shortlist])
+    states: dict[int, list[str]] = {}
+    for profile_id, state in License.objects.filter(
+        profile_id__in=[p.pk for p in profiles], status=Verification.VERIFIED
+    ).values_list("profile_id", "state"):
+        states.setdefault(profile_id, []).append(state)
+    return [to_candidate(p, tuple(states.get(p.pk, ()))) for p in profiles]
+
+
+def to_candidate(profile: TherapistProfile, licensed_states: tuple[str, ...]) -> Candidate:
+    return Candidate(
+        code=str(profile.code),
+        slug=profile.slug,
+        display_name=profile.display_name,
+        license_type=profile.license_type,
+        city=profile.city,
+        state=profile.state,
+        offers_in_person=profile.offers_in_person,
+        offers_telehealth=profile.offers_telehealth,
+        specialties=tuple(profile.specialties),
+        ipt_areas=tuple(profile.ipt_areas),
+        languages=tuple(profile.languages),
+        insurance=tuple(profile.insurance),
+        training=_decode(profile.training_mask, "ipt_training"),
+        verified_training=_decode(profile.verified_training_mask, "ipt_training"),
+        fee_usd=profile.fee_usd,
+        sliding_scale=profile.sliding_scale,
+        accepting_new_clients=profile.accepting_new_clients,
+        licensed_states=licensed_states,
+        distance_miles=getattr(profile, "distance", None),
+    )
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    """A directory search, already validated by DirectorySearchForm."""
+
+    place: Place | None = None
+    radius_miles: int = 25
+    state: str = ""
+    format: str = EITHER
+    specialty: str = ""
+    area: str = ""
+    verified_certification: bool = False
+    insurance: str = ""
+    language: str = ""
+    max_fee: int | None = None
+    accepting_only: bool = True
+    sort: str = "relevance"
+
+
+def directory(query: DirectoryQuery) -> QuerySet[TherapistProfile]:
+    qs = listed()
+    if query.accepting_only:
+        qs = qs.filter(accepting_new_clients=True)
+    if query.specialty:
+        qs = with_bit(qs, "specialty_mask", bit("specialties", query.specialty))
+    if query.area:
+        qs = with_bit(qs, "area_mask", bit("ipt_areas", query.area))
+    if query.verified_certification:
+        qs = with_bit(qs, "verified_training_mask", CERTIFICATION_BITS)
+    if query.insurance:
+        qs = with_bit(qs, "insurance_mask", bit("insurers", query.insurance))
+    if query.language:
+        qs = with_bit(qs, "language_mask", bit("languages", query.language))
+    if query.max_fee is not None:
+        qs = qs.filter(Q(fee_usd__lte=query.max_fee) | Q(sliding_scale=True))
+    if query.format == IN_PERSON:
+        qs = qs.filter(offers_in_person=True)
+    elif query.format == TELEHEALTH:
+        qs = qs.filter(offers_telehealth=True)
+
+    if query.place is not None and query.format != TELEHEALTH:
+        # Near the place in person, or (unless in person only) licensed for telehealth there.
+        nearby = near(qs, query.place, query.radius_miles)
+        if query.format == EITHER:
+            ids = set(nearby.values_list("pk", flat=True))
+            ids.update(licensed_in(qs, query.place.state).values_list("pk", flat=True))
+            qs = qs.filter(pk__in=sorted(ids))
+        else:
+            qs = nearby
+        qs = qs.annotate(
+            distance=Case(
+                When(
+                    latitude__isnull=False,
+                    offers_in_person=True,
+                    then=distance_expression(query.place),
+                ),
+                default=Value(None),
+                output_field=FloatField(),
+            )
+        )
+    elif query.state or (query.place is not None):
+        state = query.state or (query.place.state if query.place else "")
+        qs = licensed_in(qs, state)
+
+    certified = Case(
+        When(has_bit("verified_training_mask", CERTIFICATION_BITS), then=Value(1)), default=Value(0)
+    )
+    qs = qs.annotate(certified=certified)
+    if query.sort == "fee":
+        return qs.order_by(F("fee_usd").asc(nulls_last=True), "display_name", "pk")
+    if query.sort == "distance" and query.place is not None:
+        return qs.order_by(F("distance").asc(nulls_last=True), "display_name", "pk")
+    if query.place is not None and query.format != TELEHEALTH:
+        return qs.order_by("-certified", F("distance").asc(nulls_last=True), "display_name", "pk")
+    return qs.order_by("-certified", "display_name", "pk")

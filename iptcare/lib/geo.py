@@ -1,0 +1,139 @@
+"""Places: US states, ZIP codes and great-circle distances. No network: ZIP coordinates come
+from the `zipcodes` package, which ships the data set inside the wheel."""
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+US_STATES = [
+    ("AL", "Alabama"),
+    ("AK", "Alaska"),
+    ("AZ", "Arizona"),
+    ("AR", "Arkansas"),
+    ("CA", "California"),
+    ("CO", "Colorado"),
+    ("CT", "Connecticut"),
+    ("DE", "Delaware"),
+    ("DC", "District of Columbia"),
+    ("FL", "Florida"),
+    ("GA", "Georgia"),
+    ("HI", "Hawaii"),
+    ("ID", "Idaho"),
+    ("IL", "Illinois"),
+    ("IN", "Indiana"),
+    ("IA", "Iowa"),
+    ("KS", "Kansas"),
+    ("KY", "Kentucky"),
+    ("LA", "Louisiana"),
+    ("ME", "Maine"),
+    ("MD", "Maryland"),
+    ("MA", "Massachusetts"),
+    ("MI", "Michigan"),
+    ("MN", "Minnesota"),
+    ("MS", "Mississippi"),
+    ("MO", "Missouri"),
+    ("MT", "Montana"),
+    ("NE", "Nebraska"),
+    ("NV", "Nevada"),
+    ("NH", "New Hampshire"),
+    ("NJ", "New Jersey"),
+    ("NM", "New Mexico"),
+    ("NY", "New York"),
+    ("NC", "North Carolina"),
+    ("ND", "North Dakota"),
+    ("OH", "Ohio"),
+    ("OK", "Oklahoma"),
+    ("OR", "Oregon"),
+    ("PA", "Pennsylvania"),
+    ("RI", "Rhode Island"),
+    ("SC", "South Carolina"),
+    ("SD", "South Dakota"),
+    ("TN", "Tennessee"),
+    ("TX", "Texas"),
+    ("UT", "Utah"),
+    ("VT", "Vermont"),
+    ("VA", "Virginia"),
+    ("WA", "Washington"),
+    ("WV", "West Virginia"),
+    ("WI", "Wisconsin"),
+    ("WY", "Wyoming"),
+    ("PR", "Puerto Rico"),
+]
+STATE_NAMES = dict(US_STATES)
+EARTH_RADIUS_MILES = 3958.8
+ZIP_RE = re.compile(r"^\d{5}$")
+
+
+@dataclass(frozen=True)
+class Place:
+    zip_code: str
+    city: str
+    state: str
+    latitude: float
+    longitude: float
+    time_zone: str
+
+
+@lru_cache(maxsize=4096)
+def zip_place(zip_code: str) -> Place | None:
+    """The place of a 5-digit US ZIP code, or None for a malformed or unknown one."""
+    zip_code = (zip_code or "").strip()[:5]
+    if not ZIP_RE.match(zip_code):
+        return None
+    import zipcodes
+
+    try:
+        found = zipcodes.matching(zip_code)
+    except (TypeError, ValueError):
+        return None
+    for row in found:
+        if row.get("lat") and row.get("long"):
+            return Place(
+                zip_code,
+                row["city"],
+                row["state"],
+                float(row["lat"]),
+                float(row["long"]),
+                row.get("timezone") or "",
+            )
+    return None
+
+
+@lru_cache(maxsize=2048)
+def city_place(city: str, state: str) -> Place | None:
+    """The first ZIP code's place of a city in a state ("Oakland", "CA")."""
+    city = " ".join((city or "").split()).title()
+    state = (state or "").upper()
+    if not city or state not in STATE_NAMES:
+        return None
+    import zipcodes
+
+    for row in zipcodes.filter_by(city=city, state=state):
+        if row.get("lat") and row.get("long"):
+            return Place(
+                row["zip_code"],
+                row["city"],
+                state,
+                float(row["lat"]),
+                float(row["long"]),
+                row.get("timezone") or "",
+            )
+    return None
+
+
+def distance_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine) in miles."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat: float, lon: float, miles: float) -> tuple[float, float, float, float]:
+    """(min_lat, max_lat, min_lon, max_lon) enclosing the circle, for an index range scan."""
+    dlat = math.degrees(miles / EARTH_RADIUS_MILES)
+    cos_lat = max(math.cos(math.radians(lat)), 0.01)
+    dlon = min(180.0, math.degrees(miles / (EARTH_RADIUS_MILES * cos_lat)))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
