@@ -49,16 +49,16 @@ MAX_MATCHES_PER_GROUP = 8
 
 @dataclass(frozen=True)
 class Finding:
-    key: str
-    confidence: float
-    evidence: tuple[str, ...]
+    key: str  # a vocabulary key: "grief", "perinatal"
+    confidence: float  # 0..1, from the accumulated weight
+    evidence: tuple[str, ...]  # the phrases that led to it, as the person wrote them
 
 
 @dataclass(frozen=True)
 class Concerns:
-    ipt_areas: tuple[Finding, ...]
-    specialties: tuple[Finding, ...]
-    risk: bool
+    ipt_areas: tuple[Finding, ...]  # best first; empty when no IPT area applies
+    specialties: tuple[Finding, ...]  # best first
+    risk: bool  # the words signal acute risk: suicidal thoughts, plans, self-harm
     risk_evidence: tuple[str, ...]
 
 
@@ -96,7 +96,8 @@ class _Match:
     text: str
 
 
-_TAG = re.compile(r"<[^<>]{0,500}>")
+# An HTML tag or comment; "I <3 him" and "a < b" are left alone.
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,500}>|<!--.{0,2000}?-->", re.DOTALL)
 # A word, or punctuation that ends a sentence, or punctuation that ends a clause.
 _PIECE = re.compile(r"([^\W_]+(?:'[^\W_]+)*)|([.!?\n]+)|([,;:()\[\]\"“”]+)")
 _CURLY_APOSTROPHES = ("’", "‘", "ʼ")
@@ -133,7 +134,6 @@ _SHORTHANDS: dict[str, tuple[str, ...]] = {
     "mil": ("mother", "in", "law"),
     "fil": ("father", "in", "law"),
     "dh": ("husband",),
-    "coworkers": ("coworkers",),
     "bday": ("birthday",),
     "ppl": ("people",),
     "bc": ("because",),
@@ -155,7 +155,7 @@ def understand(text: str) -> Concerns:
         for key, score in sorted(spec_scores.items(), key=lambda item: -item[1])
         if score >= SPECIALTY_THRESHOLD
     )
-    risk_evidence = _dedup(m.text for m in matches if _groups()[m.group].risk)
+    risk_evidence = _dedup(m.text for m in matches if lexicon.GROUPS[m.group].risk)
     return Concerns(
         ipt_areas=areas,
         specialties=specialties,
@@ -239,7 +239,13 @@ def _known_words() -> frozenset[str]:
 
 
 @cache
+def _class_words() -> frozenset[str]:
+    return frozenset(word for words in lexicon.WORD_CLASSES.values() for word in words)
+
+
+@cache
 def _all_prefixes() -> tuple[str, ...]:
+
     return tuple({prefix for p in _patterns() for slot in p.slots for prefix in slot.prefixes})
 
 
@@ -290,8 +296,8 @@ def _correct_misspellings(tokens: list[_Token]) -> list[_Token]:
         word = token.word
         if word in corrections or word in known or len(corrections) >= FUZZY_MAX_WORDS:
             continue
-        # A plural or a possessive typed without its apostrophe: "grandmas death".
-        if word.endswith("s") and word[:-1] in known and len(word) > 3:
+        # A person's plural or possessive typed without its apostrophe: "grandmas death".
+        if word.endswith("s") and word[:-1] in _class_words() and len(word) > 3:
             corrections[word] = word[:-1]
             continue
         if len(word) < FUZZY_MIN_LENGTH or not word.isalpha() or word.startswith(prefixes):
@@ -309,15 +315,10 @@ def _correct_misspellings(tokens: list[_Token]) -> list[_Token]:
 
 
 @cache
-def _groups() -> tuple[lexicon.Group, ...]:
-    return lexicon.GROUPS
-
-
-@cache
 def _patterns() -> tuple[_Pattern, ...]:
     return tuple(
         _compile(index, pattern)
-        for index, group in enumerate(_groups())
+        for index, group in enumerate(lexicon.GROUPS)
         for pattern in group.patterns
     )
 
@@ -367,7 +368,6 @@ def _prefix_lengths() -> tuple[int, ...]:
 
 @lru_cache(maxsize=50_000)
 def _starting_patterns(word: str) -> tuple[int, ...]:
-
     by_word, by_prefix = _first_slot_index()
     found = by_word.get(word, ())
     for length in _prefix_lengths():
@@ -381,7 +381,7 @@ def _starting_patterns(word: str) -> tuple[int, ...]:
 
 def _find_matches(tokens: list[_Token], text: str) -> list[_Match]:
     patterns = _patterns()
-    groups = _groups()
+    groups = lexicon.GROUPS
     vocabulary = frozenset(token.word for token in tokens)
     sentences = _SentenceIndex(tokens)
     # Patterns by their first word, leaving out those whose other words are not in the text.
@@ -416,17 +416,9 @@ def _find_matches(tokens: list[_Token], text: str) -> list[_Match]:
             if per_group[pattern.group] == MAX_MATCHES_PER_GROUP:
                 full.add(pattern.group)
                 starting.clear()  # worked out again without the full group
-
             factor = _factor(tokens, position, last, group, sentences)
-            matches.append(
-                _Match(
-                    pattern.group,
-                    position,
-                    last,
-                    factor,
-                    text[token.start : tokens[last].end],
-                )
-            )
+            evidence = text[token.start : tokens[last].end]
+            matches.append(_Match(pattern.group, position, last, factor, evidence))
     return matches
 
 
@@ -490,16 +482,17 @@ def _is_negated(tokens: list[_Token], position: int, window: int) -> bool:
                 return False
             between = {t.word for t in tokens[index + 1 : position]}
             return not (between & lexicon.NEGATION_RELEASES)
-        if token.word in lexicon.NEGATED_TOPICS and index > 0:
-            if tokens[index - 1].word in lexicon.NEGATION_CUES:
-                return True
+        topic_is_negated = index > 0 and tokens[index - 1].word in lexicon.NEGATION_CUES
+        if token.word in lexicon.NEGATED_TOPICS and topic_is_negated:
+            return True
+
         if token.word not in lexicon.FILLER_WORDS:
             distance += 1
     return False
 
 
 def _is_pseudo_cue(tokens: list[_Token], index: int) -> bool:
-    """ "no one cares" is not a negation of what follows; neither is "not only"."""
+    """Whether the cue is part of a phrase that negates nothing ("no one", "no doubt")."""
     following = tokens[index + 1].word if index + 1 < len(tokens) else ""
     return following in {"one", "doubt", "wonder", "matter"}
 
@@ -513,7 +506,6 @@ def _factor(
         factor *= group.alone_factor
     if group.unless and sentences.near(group.unless, sentence):
         factor *= group.unless_factor
-
     if group.hedged and _is_hedged(tokens, first):
         factor *= HEDGED_FACTOR
     if group.first_person and _is_about_someone_else(tokens, first):
@@ -588,7 +580,7 @@ def _is_about_someone_else(tokens: list[_Token], first: int) -> bool:
 def _score(
     matches: list[_Match],
 ) -> tuple[dict[str, float], dict[str, float], dict[tuple[str, str], list[tuple[float, str]]]]:
-    groups = _groups()
+    groups = lexicon.GROUPS
     by_group: dict[int, list[_Match]] = defaultdict(list)
     for match in matches:
         by_group[match.group].append(match)
@@ -604,7 +596,9 @@ def _score(
         for key, weight in group.areas.items():
             area_scores[key] += weight * area_strength
             if weight > 0:
-                evidence[("area", key)].extend((weight * m.factor, m.text) for m in found)
+                evidence[("area", key)].extend(
+                    (weight * m.factor, m.text) for m in found if m.factor > 0
+                )
         spec_strength = _strength(1.0 for _ in found)
         for key, weight in group.specialties.items():
             spec_scores[key] += weight * spec_strength
@@ -644,8 +638,5 @@ def _finding(key: str, score: float, evidence: list[tuple[float, str]]) -> Findi
     )
 
 
-def _dedup(texts) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for text in texts:
-        seen.setdefault(" ".join(text.split()), None)
-    return tuple(seen)
+def _dedup(texts: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(texts))

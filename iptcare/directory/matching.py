@@ -51,6 +51,8 @@ TRAINING_PHRASES = {
     "ipt_course": "completed IPT training",
 }
 CERTIFICATIONS = ("isipt_certified", "ipt_institute_certified")
+# Specialties inferred more weakly than this are too shaky to rank on or to give as reasons.
+MIN_SPECIALTY_CONFIDENCE = 0.25
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ def score(candidate: Candidate, concerns: Concerns, wishes: Wishes) -> Match:
             points += 3.0 * finding.confidence
             reasons.append(AREA_PHRASES[finding.key])
     for finding in concerns.specialties:
-        if finding.key in specialties:
+        if finding.key in specialties and finding.confidence >= MIN_SPECIALTY_CONFIDENCE:
             points += 2.0 * finding.confidence
             reasons.append(SPECIALTY_PHRASES[finding.key])
     for key in wishes.preferences:

@@ -21,7 +21,14 @@ from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.db.models.lookups import GreaterThan
 
 from iptcare.directory.concerns import Concerns
-from iptcare.directory.matching import EITHER, IN_PERSON, TELEHEALTH, Candidate, Wishes
+from iptcare.directory.matching import (
+    EITHER,
+    IN_PERSON,
+    MIN_SPECIALTY_CONFIDENCE,
+    TELEHEALTH,
+    Candidate,
+    Wishes,
+)
 from iptcare.directory.models import License, TherapistProfile, Verification
 from iptcare.directory.vocabulary import bit, keys
 from iptcare.lib.geo import EARTH_RADIUS_MILES, Place, bounding_box
@@ -103,7 +110,11 @@ def first_score(concerns: Concerns, wishes: Wishes):
                 default=Value(0.0),
             )
         )
-    wanted = {f.key: f.confidence for f in concerns.specialties}
+    wanted = {
+        f.key: f.confidence
+        for f in concerns.specialties
+        if f.confidence >= MIN_SPECIALTY_CONFIDENCE
+    }
     for key in wishes.preferences:
         wanted[key] = wanted.get(key, 0.0) + 0.75
     for key, confidence in wanted.items():

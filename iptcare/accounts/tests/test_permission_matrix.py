@@ -93,7 +93,9 @@ THERAPIST_PAGE = row(
     oona=403,
     opal=403,
 )
-POST_ONLY_PAGE: dict[str, tuple[int, ...]] = {role: (302,) if role == "anonymous" else (405,) for role in ROLES}
+POST_ONLY_PAGE: dict[str, tuple[int, ...]] = {
+    role: (302,) if role == "anonymous" else (405,) for role in ROLES
+}
 # Pages about a record: (status for Practice One's record, status for Practice Two's).
 CLIENT_RECORD = row(
     anonymous=(302, 302),
