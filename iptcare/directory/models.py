@@ -2,7 +2,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.text import slugify
@@ -95,6 +95,9 @@ class TherapistProfile(models.Model):
     insurance_mask = models.BigIntegerField(default=0)
     training_mask = models.BigIntegerField(default=0)
     verified_training_mask = models.BigIntegerField(default=0)
+    is_certified = models.BooleanField(
+        default=False, help_text="A verified ISIPT or IPT Institute certification."
+    )
 
     class Meta:
         ordering = ["display_name", "id"]
@@ -105,6 +108,14 @@ class TherapistProfile(models.Model):
                 condition=Q(is_published=True, accepting_new_clients=True, training_mask__gt=0),
             ),
             models.Index(fields=["is_published", "training_mask"], name="profile_listed"),
+            # The directory's default order, over listed profiles only.
+            models.Index(
+                F("is_certified").desc(),
+                "display_name",
+                "id",
+                name="profile_listed_order",
+                condition=Q(is_published=True, training_mask__gt=0),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,10 +131,9 @@ class TherapistProfile(models.Model):
     def refresh_training_masks(self) -> None:
         credentials = list(self.credentials.values_list("kind", "status"))
         self.training_mask = to_mask("ipt_training", [kind for kind, _ in credentials])
-        self.verified_training_mask = to_mask(
-            "ipt_training",
-            [kind for kind, status in credentials if status == Verification.VERIFIED],
-        )
+        verified = {kind for kind, status in credentials if status == Verification.VERIFIED}
+        self.verified_training_mask = to_mask("ipt_training", verified)
+        self.is_certified = bool(verified & {"isipt_certified", "ipt_institute_certified"})
 
     def make_slug(self) -> str:
         return slugify(f"{self.display_name} {self.city} {self.state} {str(self.code)[:6]}")[:120]

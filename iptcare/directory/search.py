@@ -7,11 +7,9 @@ from typing import Any
 from django.db.models import (
     BigIntegerField,
     Case,
-    Exists,
     ExpressionWrapper,
     F,
     FloatField,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -66,35 +64,50 @@ def distance_expression(place: Place):
     )
 
 
-def near(qs: QuerySet, place: Place, radius_miles: float) -> QuerySet:
-    """In-person offices within the radius, nearest first available as `distance`."""
+def in_box(place: Place, radius_miles: float) -> Q:
+    """Offices in the bounding box of the circle: an index range scan, no trigonometry."""
     min_lat, max_lat, min_lon, max_lon = bounding_box(place.latitude, place.longitude, radius_miles)
-    return (
-        qs.filter(
-            offers_in_person=True,
-            latitude__range=(min_lat, max_lat),
-            longitude__range=(min_lon, max_lon),
+    return Q(
+        offers_in_person=True,
+        latitude__range=(min_lat, max_lat),
+        longitude__range=(min_lon, max_lon),
+    )
+
+
+def licensed_q(state: str) -> Q:
+    """Telehealth with a verified license in the state, driven by the license index."""
+    verified = License.objects.filter(state=state, status=Verification.VERIFIED)
+    return Q(offers_telehealth=True, pk__in=verified.values("profile_id"))
+
+
+def reachable(
+    qs: QuerySet, format: str, state: str, place: Place | None, radius_miles: float
+) -> QuerySet:
+    """Profiles the person can see in the format asked for, in one query, with `distance`
+    (miles to an office in reach, else None). The exact distance is computed only for
+    offices in the bounding box."""
+    by_visit = place is not None and format in (IN_PERSON, EITHER)
+    by_video = bool(state) and format in (TELEHEALTH, EITHER)
+    visit = Q()
+    if place is not None and by_visit:
+        box = in_box(place, radius_miles)
+        qs = qs.annotate(
+            distance=Case(
+                When(box, then=distance_expression(place)),
+                default=Value(None),
+                output_field=FloatField(),
+            )
         )
-        .annotate(distance=distance_expression(place))
-        .filter(distance__lte=radius_miles)
-    )
-
-
-def licensed_in(qs: QuerySet, state: str) -> QuerySet:
-    verified = License.objects.filter(
-        profile=OuterRef("pk"), state=state, status=Verification.VERIFIED
-    )
-    return qs.filter(offers_telehealth=True).filter(Exists(verified))
-
-
-def reachable_ids(qs: QuerySet, wishes: Wishes, place: Place | None) -> list[int] | None:
-    """Ids of profiles the person can see in the format asked for (None: no limit)."""
-    ids: set[int] = set()
-    if wishes.format in (IN_PERSON, EITHER) and place is not None:
-        ids.update(near(qs, place, wishes.radius_miles).values_list("pk", flat=True))
-    if wishes.format in (TELEHEALTH, EITHER) and wishes.state:
-        ids.update(licensed_in(qs, wishes.state).values_list("pk", flat=True))
-    return sorted(ids)
+        visit = box & Q(distance__lte=radius_miles)
+    else:
+        qs = qs.annotate(distance=Value(None, output_field=FloatField()))
+    if by_visit and by_video:
+        return qs.filter(visit | licensed_q(state))
+    if by_visit:
+        return qs.filter(visit)
+    if by_video:
+        return qs.filter(licensed_q(state))
+    return qs.none()
 
 
 def first_score(concerns: Concerns, wishes: Wishes):
@@ -171,22 +184,11 @@ def candidates(
     if "preferences" in required:
         for key in wishes.preferences:
             qs = with_bit(qs, "specialty_mask", bit("specialties", key))
-    ids = reachable_ids(qs, wishes, place)
-    if not ids:
-        return []
     rows = (
-        TherapistProfile.objects.filter(pk__in=ids)
+        reachable(qs, wishes.format, wishes.state, place, wishes.radius_miles)
         .annotate(first_score=first_score(concerns, wishes))
         .order_by("-first_score", "pk")
     )
-    if place is not None:
-        rows = rows.annotate(
-            distance=Case(
-                When(latitude__isnull=False, then=distance_expression(place)),
-                default=Value(None),
-                output_field=FloatField(),
-            )
-        )
     profiles = list(rows[:shortlist])
     states: dict[int, list[str]] = {}
     for profile_id, state in License.objects.filter(
@@ -247,7 +249,7 @@ def directory(query: DirectoryQuery) -> QuerySet[TherapistProfile]:
     if query.area:
         qs = with_bit(qs, "area_mask", bit("ipt_areas", query.area))
     if query.verified_certification:
-        qs = with_bit(qs, "verified_training_mask", CERTIFICATION_BITS)
+        qs = qs.filter(is_certified=True)
     if query.insurance:
         qs = with_bit(qs, "insurance_mask", bit("insurers", query.insurance))
     if query.language:
@@ -259,38 +261,21 @@ def directory(query: DirectoryQuery) -> QuerySet[TherapistProfile]:
     elif query.format == TELEHEALTH:
         qs = qs.filter(offers_telehealth=True)
 
-    if query.place is not None and query.format != TELEHEALTH:
+    if query.place is not None:
         # Near the place in person, or (unless in person only) licensed for telehealth there.
-        nearby = near(qs, query.place, query.radius_miles)
-        if query.format == EITHER:
-            ids = set(nearby.values_list("pk", flat=True))
-            ids.update(licensed_in(qs, query.place.state).values_list("pk", flat=True))
-            qs = qs.filter(pk__in=sorted(ids))
-        else:
-            qs = nearby
-        qs = qs.annotate(
-            distance=Case(
-                When(
-                    latitude__isnull=False,
-                    offers_in_person=True,
-                    then=distance_expression(query.place),
-                ),
-                default=Value(None),
-                output_field=FloatField(),
-            )
-        )
-    elif query.state or (query.place is not None):
-        state = query.state or (query.place.state if query.place else "")
-        qs = licensed_in(qs, state)
+        qs = reachable(qs, query.format, query.place.state, query.place, query.radius_miles)
+    elif query.state:
+        qs = reachable(qs, TELEHEALTH, query.state, None, 0)
+    else:
+        qs = qs.annotate(distance=Value(None, output_field=FloatField()))
 
-    certified = Case(
-        When(has_bit("verified_training_mask", CERTIFICATION_BITS), then=Value(1)), default=Value(0)
-    )
-    qs = qs.annotate(certified=certified)
     if query.sort == "fee":
         return qs.order_by(F("fee_usd").asc(nulls_last=True), "display_name", "pk")
     if query.sort == "distance" and query.place is not None:
         return qs.order_by(F("distance").asc(nulls_last=True), "display_name", "pk")
     if query.place is not None and query.format != TELEHEALTH:
-        return qs.order_by("-certified", F("distance").asc(nulls_last=True), "display_name", "pk")
-    return qs.order_by("-certified", "display_name", "pk")
+        return qs.order_by(
+            "-is_certified", F("distance").asc(nulls_last=True), "display_name", "pk"
+        )
+    # The listed_order index serves this: a first page reads a few rows, not all of them.
+    return qs.order_by("-is_certified", "display_name", "pk")

@@ -4,6 +4,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -27,6 +28,21 @@ from iptcare.lib.geo import STATE_NAMES
 from iptcare.lib.images import PhotoRefused
 
 
+class CappedPaginator(Paginator):
+    """Counts at most MAX_RESULTS rows: a broad search over a national directory stops
+    counting there instead of reading every profile, and says "more than 1,000"."""
+
+    MAX_RESULTS = 1000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.MAX_RESULTS + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.MAX_RESULTS
+
+
 def search(request: HttpRequest, state: str = "") -> HttpResponse:
     params = request.GET.copy()
     if state:
@@ -37,7 +53,7 @@ def search(request: HttpRequest, state: str = "") -> HttpResponse:
     page = None
     if form.is_valid():
         results = directory(form.query()).select_related("user__practice")
-        page = Paginator(results, 20).get_page(request.GET.get("page"))
+        page = CappedPaginator(results, 20).get_page(request.GET.get("page"))
     query = params.copy()
     query.pop("page", None)
     ctx = {

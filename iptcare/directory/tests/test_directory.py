@@ -289,3 +289,19 @@ class PublishingTestCase(BaseTestCase):
         )
         self.assertEqual(response.status_code, 404)
         self.assertFalse(TherapistProfile.objects.filter(is_published=True).exists())
+
+
+class CappedCountTestCase(BaseTestCase):
+    def test_a_broad_search_stops_counting_at_the_cap(self):
+        from iptcare.directory.views import CappedPaginator
+
+        make_profile(self.tess)
+        make_profile(self.otto)
+        original = CappedPaginator.MAX_RESULTS
+        CappedPaginator.MAX_RESULTS = 1
+        try:
+            response = self.client.get(reverse("directory:search"))
+        finally:
+            CappedPaginator.MAX_RESULTS = original
+        self.assertContains(response, "More than 1,000 therapists found")
+        self.assertContains(self.client.get(reverse("directory:search")), "2 therapists found")

@@ -233,6 +233,9 @@ class Command(BaseCommand):
                         kinds = rng.sample(trainings, rng.randint(1, 3))
                         profile.training_mask = to_mask("ipt_training", kinds)
                         profile.verified_training_mask = profile.training_mask
+                        profile.is_certified = bool(
+                            {"isipt_certified", "ipt_institute_certified"} & set(kinds)
+                        )
                         profiles.append((profile, sorted({state, rng.choice(data.STATES)}), kinds))
                     TherapistProfile.objects.bulk_create([p for p, _, _ in profiles])
                     License.objects.bulk_create(
