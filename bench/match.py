@@ -2,9 +2,9 @@
 
 One database grows through a ladder of sizes, 1,000, 10,000, 100,000 ... up to n generated
 therapists, each step built by `manage.py demo --therapists N --quiet` in a child process
-(idempotent: it only adds the missing ones). At every size two benchmarks are timed in
-interleaved rounds over fixed, varied queries (a seeded generator, the same at every size
-and on every database):
+(idempotent: it only adds the missing ones). At every size two benchmarks are timed, each
+over its own fixed, varied queries (a seeded generator: the same at every size and on every
+database), one after the other so that each has its own peak-RSS window:
 
     match    services.find_matches(understand(text), wishes, place): the intake page's work.
              Varied state (the demo's 14 and a few where nobody practises), format either /
@@ -16,13 +16,14 @@ and on every database):
              count. No filters, a state, a ZIP or city with a radius, format, specialty,
              IPT area, verified certification, insurance, language, budget, sort.
 
-Each (bench, size) line has p50/p95/p99, the worker's peak RSS while running that bench's
-queries (a separate untimed pass per bench, after the timed rounds), queries per operation,
-how often results were empty, the p50 growth against the smallest size, p50/p95 per query
-shape, and the slowest queries with their slowest SQL statement and its plan
-(EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on PostgreSQL). Target: p95 <= 50 ms at
-100,000 therapists for both. PostgreSQL gets VACUUM ANALYZE after each build, as autovacuum
-would; SQLite gets no ANALYZE (Django never runs it).
+Each (bench, size) line has p50/p95/p99 and the worker's peak RSS during that bench's timed
+pass, queries per operation and the share of time spent in SQL (over the first 30 queries
+and the slowest, run again with their SQL captured), how often results were empty, the
+p50 growth against the smallest size, p50/p95 per query shape, and the slowest queries with
+their slowest SQL statement and its plan (EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on
+PostgreSQL). Match lines also carry understand()'s own p50 (the part that is not SQL).
+Target: p95 <= 50 ms at 100,000 therapists for both. PostgreSQL gets VACUUM ANALYZE after
+each build, as autovacuum would; SQLite gets no ANALYZE (Django never runs it).
 """
 
 import random
@@ -38,7 +39,6 @@ from bench.common import (
     run_measured,
     summarize,
     tail,
-    time_interleaved,
 )
 
 LADDER = (1_000, 10_000, 100_000, 1_000_000)
@@ -47,6 +47,7 @@ TARGET_FROM_N = 100_000
 PAGE_SIZE = 20  # as views.search
 WARMUP = 20
 SLOWEST = 3
+PROFILE_SAMPLE = 30  # operations run again with their SQL captured
 
 # States the demo generates therapists in, then a few where (almost) nobody practises.
 DEMO_STATES = ["CA", "NY", "TX", "FL", "IL", "PA", "OH", "GA", "NC", "MI", "WA", "MA", "CO", "OR"]
@@ -300,47 +301,72 @@ def plan_of(sql: str) -> str:
     return " | ".join(str(row[0]).strip() for row in rows)
 
 
-def profile_queries(bench: str, queries: list[dict]) -> dict:
-    """Each operation once more with its SQL captured: statements per op and their times."""
+def profile_queries(bench: str, queries: list[dict], indexes: list[int]) -> dict[int, dict]:
+    """Some operations once more with their SQL captured: statements, times, the slowest."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     fn = OPERATIONS[bench]
-    counts, results, sql = [], [], []
-    for q in queries:
+    out = {}
+    for index in indexes:
         with CaptureQueriesContext(connection) as captured:
-            results.append(fn(q))
-        counts.append(len(captured.captured_queries))
-        sql.append([(float(c["time"]) * 1000, c["sql"]) for c in captured.captured_queries])
-    return {"counts": counts, "results": results, "sql": sql}
+            start = time.perf_counter()
+            fn(queries[index])
+            op_ms = (time.perf_counter() - start) * 1000
+        statements = [(float(c["time"]) * 1000, c["sql"]) for c in captured.captured_queries]
+        out[index] = {"op_ms": op_ms, "statements": statements}
+    return out
 
 
-def slowest(bench: str, queries: list[dict], samples_ns: list[int], profile: dict) -> list[dict]:
-    """The slowest operations of the timed rounds, with their slowest SQL and its plan."""
-    order = sorted(range(len(samples_ns)), key=lambda i: -samples_ns[i])
-    seen, out = set(), []
-    for i in order:
-        index = i % len(queries)
-        if index in seen:
-            continue
-        seen.add(index)
-        statements = profile["sql"][index]
+def slowest(
+    queries: list[dict], samples_ns: list[int], results: list[int], profile: dict[int, dict]
+) -> list[dict]:
+    """The slowest operations of the timed pass, with their slowest SQL and its plan."""
+    out = []
+    for index in sorted(range(len(samples_ns)), key=lambda i: -samples_ns[i])[:SLOWEST]:
+        statements = profile[index]["statements"]
         top_ms, top_sql = max(statements, default=(0.0, ""))
         out.append(
             {
                 "query": describe(queries[index]),
-                "ms": round(samples_ns[i] / 1e6, 2),
-                "queries": profile["counts"][index],
+                "ms": round(samples_ns[index] / 1e6, 2),
+                "results": results[index],
+                "queries": len(statements),
                 "sql_ms": round(sum(t for t, _ in statements), 2),
-                "results": profile["results"][index],
                 "slowest_sql_ms": round(top_ms, 2),
-                "slowest_sql": top_sql[:400],
-                "plan": plan_of(top_sql)[:800] if top_sql else "",
+                "slowest_sql": top_sql[:600],
+                "plan": plan_of(top_sql)[:1000] if top_sql else "",
             }
         )
-        if len(out) == SLOWEST:
-            break
     return out
+
+
+def time_queries(bench: str, queries: list[dict]) -> tuple[list[int], list[int], float]:
+    """Warm up, then time every query once: (nanoseconds, result counts, peak RSS MB)."""
+    fn = OPERATIONS[bench]
+    for q in queries[:WARMUP]:
+        fn(q)
+    reset_peak_rss()
+    clock = time.perf_counter_ns
+    samples, results = [], []
+    for q in queries:
+        start = clock()
+        results.append(fn(q))
+        samples.append(clock() - start)
+    return samples, results, peak_rss_mb()
+
+
+def understand_ms() -> float:
+    """p50 of understand() alone over the texts: the part of a match that is not SQL."""
+    from iptcare.directory.concerns import understand
+
+    samples = []
+    for _ in range(5):
+        for text in TEXTS:
+            start = time.perf_counter_ns()
+            understand(text)
+            samples.append(time.perf_counter_ns() - start)
+    return summarize(samples)["p50_ms"]
 
 
 def by_shape(queries: list[dict], samples_ns: list[int]) -> dict:
@@ -400,41 +426,43 @@ def run(ctx: Context) -> None:
         "match": match_queries(count, rng, places),
         "search": search_queries(count, rng, places),
     }
-    log(f"sizes {', '.join(f'{s:,}' for s in sizes)}; {count} queries per bench and size")
+    text_ms = understand_ms()
+    log(
+        f"sizes {', '.join(f'{s:,}' for s in sizes)}; {count} queries per bench and size; "
+        f"understand() alone p50 {text_ms} ms"
+    )
     first_p50: dict[str, tuple[int, float]] = {}
     for n in sizes:
         built = build(ctx, n)
-        cases = {
-            bench: (lambda i, fn=OPERATIONS[bench], qs=qs: fn(qs[i % len(qs)]))
-            for bench, qs in queries.items()
-        }
-        samples = time_interleaved(cases, count, warmup=min(WARMUP, count))
         for bench, qs in queries.items():
-            fn = OPERATIONS[bench]
-            reset_peak_rss()
-            for q in qs:
-                fn(q)
-            rss = peak_rss_mb()
-            profile = profile_queries(bench, qs)
-            stats = summarize(samples[bench])
+            samples, results, rss = time_queries(bench, qs)
+            stats = summarize(samples)
+            slow = sorted(range(len(qs)), key=lambda i: -samples[i])[:SLOWEST]
+            sample = sorted(set(range(min(PROFILE_SAMPLE, len(qs)))) | set(slow))
+            profile = profile_queries(bench, qs, sample)
+            counted = [len(profile[i]["statements"]) for i in sample]
+            sql_ms = sum(t for i in sample for t, _ in profile[i]["statements"])
+            op_ms = sum(profile[i]["op_ms"] for i in sample)
             base_n, base_p50 = first_p50.setdefault(bench, (n, stats["p50_ms"]))
-            empty = sum(1 for r in profile["results"] if r == 0)
             record = {
                 "bench": bench,
                 "n": n,
                 **stats,
                 "rss_mb": rss,
-                "queries_per_op": round(sum(profile["counts"]) / len(qs), 1),
-                "max_queries_per_op": max(profile["counts"]),
-                "mean_results": round(sum(profile["results"]) / len(qs), 1),
-                "empty_share": round(empty / len(qs), 3),
+                "queries_per_op": round(sum(counted) / len(counted), 1),
+                "max_queries_per_op": max(counted),
+                "sql_share": round(sql_ms / op_ms, 2) if op_ms else None,
+                "mean_results": round(sum(results) / len(results), 1),
+                "empty_share": round(sum(1 for r in results if r == 0) / len(results), 3),
                 "growth_from_n": base_n,
                 "growth_n": round(n / base_n, 1),
                 "growth_p50": round(stats["p50_ms"] / base_p50, 2) if base_p50 else None,
                 **built,
-                "by_shape": by_shape(qs, samples[bench]),
-                "slowest": slowest(bench, qs, samples[bench], profile),
+                "by_shape": by_shape(qs, samples),
+                "slowest": slowest(qs, samples, results, profile),
             }
+            if bench == "match":
+                record["understand_p50_ms"] = text_ms
             if n >= TARGET_FROM_N:
                 record["target_p95_ms"] = TARGET_P95_MS
                 record["meets_target"] = stats["p95_ms"] <= TARGET_P95_MS
@@ -442,11 +470,11 @@ def run(ctx: Context) -> None:
             log(
                 f"{bench:<6} n={n:>9,}  p50 {stats['p50_ms']:7.2f} ms  p95 {stats['p95_ms']:7.2f} "
                 f"ms  p99 {stats['p99_ms']:7.2f} ms  RSS {rss} MB  "
-                f"{record['queries_per_op']} queries/op  p50 x{record['growth_p50']} "
-                f"for {record['growth_n']:g}x size"
+                f"{record['queries_per_op']} queries/op, {record['sql_share']:.0%} in SQL  "
+                f"p50 x{record['growth_p50']} for {record['growth_n']:g}x size"
             )
-            for slow in record["slowest"][:1]:
+            for worst in record["slowest"][:1]:
                 log(
-                    f"       slowest {slow['ms']} ms: {slow['query']} -- {slow['queries']} "
-                    f"queries, slowest SQL {slow['slowest_sql_ms']} ms"
+                    f"       slowest {worst['ms']} ms: {worst['query']} -- {worst['queries']} "
+                    f"queries, slowest SQL {worst['slowest_sql_ms']} ms"
                 )

@@ -49,7 +49,7 @@ BENCHES = {
     "access": ("bench.access", 10_000, 100_000, 1000),
     "audit_log": ("bench.audit_log", 100_000, 1_000_000, 100),
     # n is the largest of the sizes 1,000, 10,000, 100,000 ... n; iterations = queries.
-    "match": ("bench.match", 100_000, 1_000_000, 300),
+    "match": ("bench.match", 100_000, 1_000_000, 200),
 }
 # Benchmarks whose worker writes lines under other names too (table order).
 ALSO_EMITS = {"match": ("search",)}
