@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from iptcare.accounts.models import User
 from iptcare.directory.vocabulary import choices, keys, to_mask
-from iptcare.lib.geo import US_STATES
+from iptcare.lib.geo import US_STATES, state_mask
 
 
 @deconstructible
@@ -95,6 +95,7 @@ class TherapistProfile(models.Model):
     insurance_mask = models.BigIntegerField(default=0)
     training_mask = models.BigIntegerField(default=0)
     verified_training_mask = models.BigIntegerField(default=0)
+    licensed_mask = models.BigIntegerField(default=0)  # verified licenses, a bit per state
     is_certified = models.BooleanField(
         default=False, help_text="A verified ISIPT or IPT Institute certification."
     )
@@ -108,6 +109,13 @@ class TherapistProfile(models.Model):
                 condition=Q(is_published=True, accepting_new_clients=True, training_mask__gt=0),
             ),
             models.Index(fields=["is_published", "training_mask"], name="profile_listed"),
+            models.Index(
+                "fee_usd",
+                "display_name",
+                "id",
+                name="profile_listed_fee",
+                condition=Q(is_published=True, training_mask__gt=0, fee_usd__isnull=False),
+            ),
             # The directory's default order, over listed profiles only.
             models.Index(
                 F("is_certified").desc(),
@@ -134,6 +142,8 @@ class TherapistProfile(models.Model):
         verified = {kind for kind, status in credentials if status == Verification.VERIFIED}
         self.verified_training_mask = to_mask("ipt_training", verified)
         self.is_certified = bool(verified & {"isipt_certified", "ipt_institute_certified"})
+        states = self.licenses.filter(status=Verification.VERIFIED).values_list("state", flat=True)
+        self.licensed_mask = state_mask(states)
 
     def make_slug(self) -> str:
         return slugify(f"{self.display_name} {self.city} {self.state} {str(self.code)[:6]}")[:120]

@@ -29,11 +29,15 @@ from iptcare.directory.matching import (
 )
 from iptcare.directory.models import License, TherapistProfile, Verification
 from iptcare.directory.vocabulary import bit, keys
-from iptcare.lib.geo import EARTH_RADIUS_MILES, Place, bounding_box
+from iptcare.lib.geo import EARTH_RADIUS_MILES, STATE_CODES, Place, bounding_box
 
 CERTIFICATION_BITS = bit("ipt_training", "isipt_certified") | bit(
     "ipt_training", "ipt_institute_certified"
 )
+
+
+def state_bit(state: str) -> int:
+    return 1 << STATE_CODES.index(state)
 
 
 def listed() -> QuerySet[TherapistProfile]:
@@ -265,12 +269,16 @@ def directory(query: DirectoryQuery) -> QuerySet[TherapistProfile]:
         # Near the place in person, or (unless in person only) licensed for telehealth there.
         qs = reachable(qs, query.format, query.place.state, query.place, query.radius_miles)
     elif query.state:
-        qs = reachable(qs, TELEHEALTH, query.state, None, 0)
+        # Telehealth in a state: the licensed_mask column lets the default order's index
+        # stop after a page, where the license join would sort every therapist in the state.
+        qs = with_bit(qs.filter(offers_telehealth=True), "licensed_mask", state_bit(query.state))
+        qs = qs.annotate(distance=Value(None, output_field=FloatField()))
     else:
         qs = qs.annotate(distance=Value(None, output_field=FloatField()))
 
     if query.sort == "fee":
-        return qs.order_by(F("fee_usd").asc(nulls_last=True), "display_name", "pk")
+        # Therapists who list a fee, cheapest first (the listed_fee index).
+        return qs.filter(fee_usd__isnull=False).order_by("fee_usd", "display_name", "pk")
     if query.sort == "distance" and query.place is not None:
         return qs.order_by(F("distance").asc(nulls_last=True), "display_name", "pk")
     if query.place is not None and query.format != TELEHEALTH:

@@ -74,7 +74,9 @@ def set_photo(request, actor: User, profile: TherapistProfile, data: bytes | Non
 
 def refresh_training(profile: TherapistProfile) -> None:
     profile.refresh_training_masks()
-    profile.save(update_fields=["training_mask", "verified_training_mask", "is_certified"])
+    profile.save(
+        update_fields=["training_mask", "verified_training_mask", "is_certified", "licensed_mask"]
+    )
 
 
 @transaction.atomic

@@ -1,9 +1,11 @@
 import hashlib
+from typing import cast
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
@@ -36,7 +38,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.MAX_RESULTS + 1].count()
+        # No ORDER BY: counting needs no sort.
+        rows = cast(QuerySet, self.object_list)
+        return rows.order_by()[: self.MAX_RESULTS + 1].count()
 
     @property
     def is_capped(self) -> bool:

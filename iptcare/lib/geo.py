@@ -61,6 +61,14 @@ US_STATES = [
     ("PR", "Puerto Rico"),
 ]
 STATE_NAMES = dict(US_STATES)
+STATE_CODES = [code for code, _ in US_STATES]  # fixed order: bit i is STATE_CODES[i]
+
+
+def state_mask(states) -> int:
+    """A bit per state, for filtering on one integer column."""
+    return sum(1 << STATE_CODES.index(s) for s in set(states) if s in STATE_CODES)
+
+
 EARTH_RADIUS_MILES = 3958.8
 ZIP_RE = re.compile(r"^\d{5}$")
 

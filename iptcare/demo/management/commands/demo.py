@@ -6,6 +6,7 @@ against a production configuration (DEBUG off outside the test suite).
 
 import random
 from datetime import date
+from io import StringIO
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -14,6 +15,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import reset_queries, transaction
 from django.utils import timezone
@@ -27,6 +29,7 @@ from iptcare.demo import data
 from iptcare.directory import services as directory_services
 from iptcare.directory.models import IptCredential, License, TherapistProfile, Verification
 from iptcare.directory.vocabulary import INSURERS, LANGUAGES, to_mask, vocabulary
+from iptcare.lib.geo import state_mask
 
 GENERATED_DOMAIN = "generated.example.org"
 BATCH = 2000
@@ -64,6 +67,8 @@ class Command(BaseCommand):
                 self._client(client, practices)
         if therapists:
             self._generate_therapists(therapists, practices["lakeside"])
+            # Fresh statistics, so the planner uses the directory's indexes at this size.
+            call_command("analyze_database", stdout=StringIO())
         if not quiet:
             self._print_sign_ins()
 
@@ -236,7 +241,9 @@ class Command(BaseCommand):
                         profile.is_certified = bool(
                             {"isipt_certified", "ipt_institute_certified"} & set(kinds)
                         )
-                        profiles.append((profile, sorted({state, rng.choice(data.STATES)}), kinds))
+                        states = sorted({state, rng.choice(data.STATES)})
+                        profile.licensed_mask = state_mask(states)
+                        profiles.append((profile, states, kinds))
                     TherapistProfile.objects.bulk_create([p for p, _, _ in profiles])
                     License.objects.bulk_create(
                         License(
