@@ -126,6 +126,19 @@ def fits(candidate: Candidate, wishes: Wishes) -> bool:
     return can_see_in_person(candidate, wishes) or can_see_by_telehealth(candidate, wishes)
 
 
+def meets(candidate: Candidate, wishes: Wishes, required: set[str]) -> bool:
+    """Whether the candidate meets the soft wishes named in `required`."""
+    if "preferences" in required and not set(wishes.preferences) <= set(candidate.specialties):
+        return False
+    if "insurance" in required and wishes.insurance not in candidate.insurance:
+        return False
+    if "budget" in required and wishes.max_fee is not None:
+        within = candidate.fee_usd is not None and candidate.fee_usd <= wishes.max_fee
+        if not (within or candidate.sliding_scale):
+            return False
+    return True
+
+
 def score(candidate: Candidate, concerns: Concerns, wishes: Wishes) -> Match:
     points = 0.0
     reasons: list[str] = []

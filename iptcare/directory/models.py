@@ -108,7 +108,6 @@ class TherapistProfile(models.Model):
                 name="profile_listed_location",
                 condition=Q(is_published=True, accepting_new_clients=True, training_mask__gt=0),
             ),
-            models.Index(fields=["is_published", "training_mask"], name="profile_listed"),
             models.Index(
                 "fee_usd",
                 "display_name",

@@ -16,7 +16,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
-from django.db.models.lookups import GreaterThan
+from django.db.models.lookups import Exact, GreaterThan
 
 from iptcare.directory.concerns import Concerns
 from iptcare.directory.matching import (
@@ -49,6 +49,10 @@ def has_bit(field: str, value: int):
     return GreaterThan(ExpressionWrapper(F(field).bitand(value), BigIntegerField()), 0)
 
 
+def has_all_bits(field: str, value: int):
+    return Exact(ExpressionWrapper(F(field).bitand(value), BigIntegerField()), value)
+
+
 def with_bit(qs: QuerySet, field: str, value: int) -> QuerySet:
     return qs.filter(has_bit(field, value))
 
@@ -79,9 +83,9 @@ def in_box(place: Place, radius_miles: float) -> Q:
 
 
 def licensed_q(state: str) -> Q:
-    """Telehealth with a verified license in the state, driven by the license index."""
-    verified = License.objects.filter(state=state, status=Verification.VERIFIED)
-    return Q(offers_telehealth=True, pk__in=verified.values("profile_id"))
+    """Telehealth with a verified license in the state (`licensed_mask`, kept in step with
+    the License rows by services.refresh_training)."""
+    return Q(offers_telehealth=True) & Q(has_bit("licensed_mask", state_bit(state)))
 
 
 def reachable(
@@ -166,32 +170,51 @@ def _decode(mask: int, vocabulary_name: str) -> tuple[str, ...]:
     return tuple(key for i, key in enumerate(keys(vocabulary_name)) if mask >> i & 1)
 
 
-SOFT_WISHES = ("preferences", "insurance", "budget")
+SOFT_WISHES = ("preferences", "insurance", "budget")  # the order they are given up in
+
+
+def soft_rank(wishes: Wishes):
+    """4 x budget met + 2 x insurance met + 1 x chosen specialties met (a wish not made
+    counts as met). Ordering by it puts, first, whoever meets the most of the wishes that
+    find_matches gives up last, so one shortlist serves every step of relaxing."""
+
+    def term(condition: Q, weight: int):
+        return Case(When(condition, then=Value(weight)), default=Value(0))
+
+    terms: list[Any] = [Value(0)]
+    if wishes.max_fee is not None:
+        terms.append(term(Q(fee_usd__lte=wishes.max_fee) | Q(sliding_scale=True), 4))
+    else:
+        terms.append(Value(4))
+    if wishes.insurance:
+        terms.append(term(Q(has_bit("insurance_mask", bit("insurers", wishes.insurance))), 2))
+    else:
+        terms.append(Value(2))
+    if wishes.preferences:
+        wanted = 0
+        for key in wishes.preferences:
+            wanted |= bit("specialties", key)
+        terms.append(term(Q(has_all_bits("specialty_mask", wanted)), 1))
+    else:
+        terms.append(Value(1))
+    total: Any = terms[0]
+    for item in terms[1:]:
+        total = total + item
+    return ExpressionWrapper(total, output_field=BigIntegerField())
 
 
 def candidates(
-    concerns: Concerns,
-    wishes: Wishes,
-    place: Place | None,
-    required: frozenset[str] = frozenset(),
-    shortlist: int = 60,
+    concerns: Concerns, wishes: Wishes, place: Place | None, shortlist: int = 60
 ) -> list[Candidate]:
-    """The shortlist for matching.rank: reachable, accepting, speaking the language, and
-    meeting the soft wishes named in `required` (see services.find_matches)."""
+    """The shortlist for matching.rank: reachable, accepting and speaking the language,
+    those meeting most soft wishes first (see soft_rank), then by a first score."""
     qs = listed().filter(accepting_new_clients=True)
     if wishes.language:
         qs = with_bit(qs, "language_mask", bit("languages", wishes.language))
-    if "insurance" in required and wishes.insurance:
-        qs = with_bit(qs, "insurance_mask", bit("insurers", wishes.insurance))
-    if "budget" in required and wishes.max_fee is not None:
-        qs = qs.filter(Q(fee_usd__lte=wishes.max_fee) | Q(sliding_scale=True))
-    if "preferences" in required:
-        for key in wishes.preferences:
-            qs = with_bit(qs, "specialty_mask", bit("specialties", key))
     rows = (
         reachable(qs, wishes.format, wishes.state, place, wishes.radius_miles)
-        .annotate(first_score=first_score(concerns, wishes))
-        .order_by("-first_score", "pk")
+        .annotate(soft_rank=soft_rank(wishes), first_score=first_score(concerns, wishes))
+        .order_by("-soft_rank", "-first_score", "pk")
     )
     profiles = list(rows[:shortlist])
     states: dict[int, list[str]] = {}
@@ -269,10 +292,7 @@ def directory(query: DirectoryQuery) -> QuerySet[TherapistProfile]:
         # Near the place in person, or (unless in person only) licensed for telehealth there.
         qs = reachable(qs, query.format, query.place.state, query.place, query.radius_miles)
     elif query.state:
-        # Telehealth in a state: the licensed_mask column lets the default order's index
-        # stop after a page, where the license join would sort every therapist in the state.
-        qs = with_bit(qs.filter(offers_telehealth=True), "licensed_mask", state_bit(query.state))
-        qs = qs.annotate(distance=Value(None, output_field=FloatField()))
+        qs = reachable(qs, TELEHEALTH, query.state, None, 0)
     else:
         qs = qs.annotate(distance=Value(None, output_field=FloatField()))
 
@@ -280,8 +300,10 @@ def directory(query: DirectoryQuery) -> QuerySet[TherapistProfile]:
         # Therapists who list a fee, cheapest first (the listed_fee index).
         return qs.filter(fee_usd__isnull=False).order_by("fee_usd", "display_name", "pk")
     if query.sort == "distance" and query.place is not None:
-        return qs.order_by(F("distance").asc(nulls_last=True), "display_name", "pk")
-    if query.place is not None and query.format != TELEHEALTH:
+        # Nearest offices: only those in reach in person have a distance.
+        nearby = qs.filter(in_box(query.place, query.radius_miles))
+        return nearby.filter(Q(distance__isnull=False)).order_by("distance", "display_name", "pk")  # type: ignore[misc]
+    if query.place is not None and query.format == IN_PERSON:
         return qs.order_by(
             "-is_certified", F("distance").asc(nulls_last=True), "display_name", "pk"
         )

@@ -9,7 +9,7 @@ from iptcare.accounts import audit
 from iptcare.accounts.models import User
 from iptcare.directory import search
 from iptcare.directory.concerns import Concerns
-from iptcare.directory.matching import EITHER, IN_PERSON, Match, Wishes, rank
+from iptcare.directory.matching import EITHER, IN_PERSON, Match, Wishes, meets, rank
 from iptcare.directory.models import IptCredential, License, TherapistProfile, Verification
 from iptcare.lib.geo import Place, zip_place
 from iptcare.lib.images import reencode_photo
@@ -129,10 +129,9 @@ def find_matches(concerns: Concerns, wishes: Wishes, place: Place | None) -> Mat
         if wanted
     }
     relaxed: list[str] = []
+    shortlist = search.candidates(concerns, wishes, place)
     while True:
-        found = rank(
-            search.candidates(concerns, wishes, place, frozenset(required)), concerns, wishes
-        )
+        found = rank([c for c in shortlist if meets(c, wishes, required)], concerns, wishes)
         if found or not required:
             break
         drop = next(name for name in search.SOFT_WISHES if name in required)
