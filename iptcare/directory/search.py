@@ -83,8 +83,10 @@ def in_box(place: Place, radius_miles: float) -> Q:
 
 
 def licensed_q(state: str) -> Q:
-    """Telehealth with a verified license in the state (`licensed_mask`, kept in step with
-    the License rows by services.refresh_training)."""
+    """Telehealth with a verified license in the state, from `licensed_mask` (a bit per
+    state, kept in step with the License rows by services.refresh_training): one integer
+    test per row, so a page of results can walk an ordering index and stop early.
+    (Driving from the License index instead measured slower at 100k on SQLite.)"""
     return Q(offers_telehealth=True) & Q(has_bit("licensed_mask", state_bit(state)))
 
 
@@ -213,6 +215,7 @@ def candidates(
         qs = with_bit(qs, "language_mask", bit("languages", wishes.language))
     rows = (
         reachable(qs, wishes.format, wishes.state, place, wishes.radius_miles)
+        .defer("photo", "approach", "other_modalities")
         .annotate(soft_rank=soft_rank(wishes), first_score=first_score(concerns, wishes))
         .order_by("-soft_rank", "-first_score", "pk")
     )
