@@ -1,14 +1,12 @@
 import hashlib
-from typing import cast
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,22 +27,40 @@ from iptcare.directory.search import directory
 from iptcare.lib.geo import STATE_NAMES
 from iptcare.lib.images import PhotoRefused
 
+PAGE_SIZE = 20
 
-class CappedPaginator(Paginator):
-    """Counts at most MAX_RESULTS rows: a broad search over a national directory stops
-    counting there instead of reading every profile, and says "more than 1,000"."""
 
-    MAX_RESULTS = 1000
+@dataclass
+class ResultsPage:
+    """One page of directory results, read as PAGE_SIZE + 1 rows with no COUNT: counting a
+    national directory's matches would read every profile on each search."""
 
-    @cached_property
-    def count(self) -> int:
-        # No ORDER BY: counting needs no sort.
-        rows = cast(QuerySet, self.object_list)
-        return rows.order_by()[: self.MAX_RESULTS + 1].count()
+    number: int
+    object_list: list
+    has_next: bool
 
     @property
-    def is_capped(self) -> bool:
-        return self.count > self.MAX_RESULTS
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+
+def results_page(results: QuerySet, raw_number: str | None) -> ResultsPage:
+    try:
+        number = max(1, min(int(raw_number or 1), 500))
+    except ValueError:
+        number = 1
+    start = (number - 1) * PAGE_SIZE
+    rows = list(results[start : start + PAGE_SIZE + 1])
+    return ResultsPage(number, rows[:PAGE_SIZE], len(rows) > PAGE_SIZE)
 
 
 def search(request: HttpRequest, state: str = "") -> HttpResponse:
@@ -57,7 +73,7 @@ def search(request: HttpRequest, state: str = "") -> HttpResponse:
     page = None
     if form.is_valid():
         results = directory(form.query()).select_related("user__practice")
-        page = CappedPaginator(results, 20).get_page(request.GET.get("page"))
+        page = results_page(results, request.GET.get("page"))
     query = params.copy()
     query.pop("page", None)
     ctx = {

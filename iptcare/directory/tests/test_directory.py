@@ -291,17 +291,26 @@ class PublishingTestCase(BaseTestCase):
         self.assertFalse(TherapistProfile.objects.filter(is_published=True).exists())
 
 
-class CappedCountTestCase(BaseTestCase):
-    def test_a_broad_search_stops_counting_at_the_cap(self):
-        from iptcare.directory.views import CappedPaginator
+class PagesTestCase(BaseTestCase):
+    def test_pages_without_counting(self):
+        from iptcare.directory import views
 
         make_profile(self.tess)
         make_profile(self.otto)
-        original = CappedPaginator.MAX_RESULTS
-        CappedPaginator.MAX_RESULTS = 1
-        try:
-            response = self.client.get(reverse("directory:search"))
-        finally:
-            CappedPaginator.MAX_RESULTS = original
-        self.assertContains(response, "More than 1,000 therapists found")
         self.assertContains(self.client.get(reverse("directory:search")), "2 therapists found")
+        original = views.PAGE_SIZE
+        views.PAGE_SIZE = 1
+        try:
+            first = self.client.get(reverse("directory:search"))
+            second = self.client.get(reverse("directory:search"), {"page": "2"})
+            beyond = self.client.get(reverse("directory:search"), {"page": "99"})
+            junk = self.client.get(reverse("directory:search"), {"page": "x"})
+        finally:
+            views.PAGE_SIZE = original
+        self.assertContains(first, "page=2")
+        self.assertContains(first, "Otto")
+        self.assertContains(second, "Tess")
+        self.assertContains(second, "page=1")
+        self.assertNotContains(second, "page=3")
+        self.assertContains(beyond, "No therapists match")
+        self.assertContains(junk, "Otto")
