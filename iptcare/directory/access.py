@@ -48,23 +48,15 @@ def practice_profile(request: AuthedRequest, code: UUID) -> TherapistProfile:
     return profile
 
 
-def practice_license(request: AuthedRequest, code: UUID) -> License:
+def practice_record[R: (License, IptCredential)](
+    request: AuthedRequest, model: type[R], code: UUID
+) -> R:
+    """A license or IPT credential on a profile of the admin's practice (else 404)."""
     record = (
-        License.objects.filter(code=code, profile__in=practice_profiles(request))
+        model.objects.filter(code=code, profile__in=practice_profiles(request))
         .select_related("profile")
         .first()
     )
     if record is None:
-        raise Http404("No such license")
-    return record
-
-
-def practice_credential(request: AuthedRequest, code: UUID) -> IptCredential:
-    record = (
-        IptCredential.objects.filter(code=code, profile__in=practice_profiles(request))
-        .select_related("profile")
-        .first()
-    )
-    if record is None:
-        raise Http404("No such credential")
+        raise Http404("No such record")
     return record

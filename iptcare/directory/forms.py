@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from iptcare.directory.matching import EITHER, IN_PERSON, TELEHEALTH, Wishes
 from iptcare.directory.models import IptCredential, License, TherapistProfile
 from iptcare.directory.search import DirectoryQuery
+from iptcare.directory.services import PROFILE_FIELDS
 from iptcare.directory.vocabulary import INSURERS, LANGUAGES, choices
 from iptcare.lib.geo import US_STATES, Place, city_place, zip_place
 
@@ -203,27 +204,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = TherapistProfile
-        fields = [
-            "display_name",
-            "pronouns",
-            "license_type",
-            "address_line",
-            "city",
-            "state",
-            "zip_code",
-            "offers_in_person",
-            "offers_telehealth",
-            "specialties",
-            "ipt_areas",
-            "populations",
-            "languages",
-            "insurance",
-            "other_modalities",
-            "fee_usd",
-            "sliding_scale",
-            "accepting_new_clients",
-            "approach",
-        ]
+        fields = PROFILE_FIELDS
         widgets = {"approach": forms.Textarea(attrs={"rows": 6, "maxlength": 3000})}
 
     def clean_approach(self):

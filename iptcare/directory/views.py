@@ -22,7 +22,7 @@ from iptcare.directory.forms import (
     ProfileForm,
 )
 from iptcare.directory.matching import label
-from iptcare.directory.models import Verification
+from iptcare.directory.models import IptCredential, License, Verification
 from iptcare.directory.search import directory
 from iptcare.lib.geo import STATE_NAMES
 from iptcare.lib.images import PhotoRefused
@@ -224,7 +224,7 @@ def _status(request: HttpRequest) -> str:
 @login_required
 @require_POST
 def practice_verify_license(request: AuthedRequest, code: UUID) -> HttpResponse:
-    record = access.practice_license(request, code)
+    record = access.practice_record(request, License, code)
     services.set_verification(request, request.user, record, _status(request))
     return redirect("directory:practice-profiles")
 
@@ -232,6 +232,6 @@ def practice_verify_license(request: AuthedRequest, code: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def practice_verify_credential(request: AuthedRequest, code: UUID) -> HttpResponse:
-    record = access.practice_credential(request, code)
+    record = access.practice_record(request, IptCredential, code)
     services.set_verification(request, request.user, record, _status(request))
     return redirect("directory:practice-profiles")
