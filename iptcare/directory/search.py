@@ -302,7 +302,7 @@ def directory(query: DirectoryQuery) -> QuerySet[TherapistProfile]:
     if query.sort == "fee":
         # Therapists who list a fee, cheapest first (the listed_fee index).
         return qs.filter(fee_usd__isnull=False).order_by("fee_usd", "display_name", "pk")
-    if query.sort == "distance" and query.place is not None:
+    if query.sort == "distance" and query.place is not None and query.format != TELEHEALTH:
         # Nearest offices: only those in reach in person have a distance.
         nearby = qs.filter(in_box(query.place, query.radius_miles))
         return nearby.filter(Q(distance__isnull=False)).order_by("distance", "display_name", "pk")  # type: ignore[misc]

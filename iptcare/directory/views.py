@@ -28,6 +28,15 @@ from iptcare.lib.geo import STATE_NAMES
 from iptcare.lib.images import PhotoRefused
 
 PAGE_SIZE = 20
+# How the results page names what it heard, in the person's terms.
+CONCERN_WORDS = {
+    "perinatal": "pregnancy and becoming a parent",
+    "substance_use": "alcohol, drugs or other addictions",
+    "trauma": "trauma",
+    "lgbtq": "being LGBTQ+",
+    "adolescents": "being a teenager",
+    "workplace": "work",
+}
 
 
 @dataclass
@@ -69,6 +78,7 @@ def search(request: HttpRequest, state: str = "") -> HttpResponse:
         if state.upper() not in STATE_NAMES:
             raise Http404("No such state")
         params.setdefault("state", state.upper())
+    params.setdefault("radius", "25")  # what the search uses when none is given
     form = DirectorySearchForm(params)
     page = None
     if form.is_valid():
@@ -131,7 +141,10 @@ def match(request: HttpRequest) -> HttpResponse:
         concerns = understand(form.cleaned_data["story"])
         result = services.find_matches(concerns, wishes, form.cleaned_data["place"])
         words = [label("ipt_areas", f.key).split(" (")[0].lower() for f in concerns.ipt_areas]
-        words += [label("specialties", f.key).lower() for f in concerns.specialties[:3]]
+        words += [
+            CONCERN_WORDS.get(f.key, label("specialties", f.key).lower())
+            for f in concerns.specialties[:3]
+        ]
     ctx = {"form": form, "result": result, "concern_words": list(dict.fromkeys(words))}
     return render(request, "directory/match.html", ctx)
 

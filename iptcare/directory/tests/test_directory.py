@@ -78,6 +78,12 @@ class DirectoryTestCase(BaseTestCase):
         self.assertNotContains(
             self.search(zip_code="90012", radius="25", format="in_person"), "Tess"
         )  # Los Angeles
+        # "Nearest" with telehealth only has no distances to sort by: the list still shows.
+        self.assertContains(
+            self.search(zip_code="90012", format="telehealth", sort="distance"), "Tess"
+        )
+        # The distance box shows the radius actually used.
+        self.assertContains(self.search(), '<option value="25" selected>')
         # Telehealth from Los Angeles: licensed in California counts.
         self.assertContains(self.search(zip_code="90012", radius="25"), "Tess")
 
