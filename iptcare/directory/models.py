@@ -153,20 +153,29 @@ class TherapistProfile(models.Model):
         return self.is_published and self.training_mask > 0
 
 
-class License(models.Model):
-    """A state license. Only licenses a practice admin has verified count for matching."""
+class Verified(models.Model):
+    """A claim on a profile that a practice admin checks (services.set_verification)."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    profile = models.ForeignKey(TherapistProfile, models.CASCADE, related_name="licenses")
-    state = models.CharField(max_length=2, choices=US_STATES)
-    number = models.CharField("license number", max_length=40)
     status = models.CharField(
         max_length=10, choices=Verification.choices, default=Verification.PENDING
     )
     verified_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
     verified_at = models.DateTimeField(null=True, blank=True)
+    profile: TherapistProfile  # each concrete model declares its own foreign key
 
     class Meta:
+        abstract = True
+
+
+class License(Verified):
+    """A state license. Only licenses a practice admin has verified count for matching."""
+
+    profile = models.ForeignKey(TherapistProfile, models.CASCADE, related_name="licenses")
+    state = models.CharField(max_length=2, choices=US_STATES)
+    number = models.CharField("license number", max_length=40)
+
+    class Meta(Verified.Meta):
         ordering = ["state"]
         constraints = [
             models.UniqueConstraint(fields=["profile", "state"], name="one_license_per_state"),
@@ -177,22 +186,16 @@ class License(models.Model):
         return f"{self.state} {self.number}"
 
 
-class IptCredential(models.Model):
+class IptCredential(Verified):
     """IPT training: a course, supervised cases, a certification. A practice admin verifies."""
 
-    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     profile = models.ForeignKey(TherapistProfile, models.CASCADE, related_name="credentials")
     kind = models.CharField(max_length=30, choices=choices("ipt_training"))
     detail = models.CharField(
         max_length=200, blank=True, help_text="Course or certifying body, year, number of cases."
     )
-    status = models.CharField(
-        max_length=10, choices=Verification.choices, default=Verification.PENDING
-    )
-    verified_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
-    verified_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(Verified.Meta):
         ordering = ["kind"]
         constraints = [
             models.UniqueConstraint(fields=["profile", "kind"], name="one_credential_per_kind"),

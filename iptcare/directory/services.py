@@ -10,7 +10,12 @@ from iptcare.accounts.models import User
 from iptcare.directory import search
 from iptcare.directory.concerns import Concerns
 from iptcare.directory.matching import EITHER, IN_PERSON, Match, Wishes, meets, rank
-from iptcare.directory.models import IptCredential, License, TherapistProfile, Verification
+from iptcare.directory.models import (
+    License,
+    TherapistProfile,
+    Verification,
+    Verified,
+)
 from iptcare.lib.geo import Place, zip_place
 from iptcare.lib.images import reencode_photo
 
@@ -80,7 +85,7 @@ def refresh_training(profile: TherapistProfile) -> None:
 
 
 @transaction.atomic
-def set_verification(request, admin: User, record: License | IptCredential, status: str) -> None:
+def set_verification(request, admin: User, record: Verified, status: str) -> None:
     record.status = status
     record.verified_by = admin if status != Verification.PENDING else None
     record.verified_at = timezone.now() if status != Verification.PENDING else None
