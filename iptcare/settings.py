@@ -51,6 +51,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT  # allauth's sign-in rate limi
 INSTALLED_APPS = [
     "iptcare.accounts",
     "iptcare.directory",
+    "iptcare.booking",
     "iptcare.care",
     "iptcare.portal",
     "iptcare.demo",
@@ -149,6 +150,11 @@ elif TASKS_BACKEND == "redis":
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
 else:
     raise ImproperlyConfigured("TASKS_BACKEND must be database or redis")
+
+# Free consultation calls (docs/booking.md): booking attempts one address may make in an
+# hour, and requests one email address may make in a day.
+BOOKING_ATTEMPTS_PER_IP_PER_HOUR = env_int("BOOKING_ATTEMPTS_PER_IP_PER_HOUR", 20)
+BOOKING_REQUESTS_PER_EMAIL_PER_DAY = env_int("BOOKING_REQUESTS_PER_EMAIL_PER_DAY", 5)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

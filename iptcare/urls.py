@@ -20,6 +20,7 @@ urlpatterns = [
     path("practice/", include("iptcare.accounts.urls")),
     path("portal/", include("iptcare.portal.urls")),
     path("", include("iptcare.directory.urls")),
+    path("", include("iptcare.booking.urls")),
     path("api/v1/", api.urls),
     path("ops/", admin.site.urls),
 ]

@@ -5,9 +5,13 @@ without a decision about who may reach it.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from iptcare.booking.models import Consultation
+from iptcare.booking.tests.helpers import make_consultation
 from iptcare.care.models import Client, Note
 from iptcare.directory.models import TherapistProfile
 from iptcare.directory.tests.helpers import make_profile
@@ -31,6 +35,12 @@ PUBLIC = {
     "directory:profile",
     "directory:photo",
     "directory:match",
+    # Booking without an account; the manage links carry their own signed token
+    # (iptcare/booking/tests/test_links.py).
+    "booking:book",
+    "booking:cancel",
+    "booking:reschedule",
+    "booking:accept",
 }
 THIRD_PARTY_NAMESPACES = {"admin"}
 THIRD_PARTY_MODULES = ("allauth",)
@@ -122,6 +132,19 @@ NOTE_WRITE_ON_CLIENT = row(
     opal=(403, 403),
 )
 NOTE_READ = NOTE_WRITE_ON_CLIENT
+# A consultation call is its therapist's alone: admins and clients have no inbox (403).
+CONSULTATION_RECORD = row(
+    anonymous=(302, 302),
+    cal=(403, 403),
+    cleo=(403, 403),
+    dina=(403, 403),
+    tess=(200, 404),
+    otto=(404, 404),
+    ada=(403, 403),
+    olga=(404, 200),
+    oona=(403, 403),
+    opal=(403, 403),
+)
 NOTE_EDIT = NOTE_WRITE_ON_CLIENT  # Tess and Olga wrote the notes; see test_note_author_only
 
 
@@ -134,7 +157,7 @@ def api(statuses: dict) -> dict:
 class Route:
     name: str
     expect: dict[str, tuple[int, ...]]
-    target: str = ""  # "client" or "note": the URL takes that record's code
+    target: str = ""  # "client", "note", "consultation": the URL takes that record's code
     post: bool = False  # also POST an empty form: must change nothing for anyone
     clinical: bool = True  # shows client data, so every successful GET writes an audit row
     extra: dict = field(default_factory=dict)
@@ -177,6 +200,9 @@ MATRIX = [
     Route("directory:practice-publish", POST_ONLY, target="profile", clinical=False),
     Route("directory:practice-verify-license", POST_ONLY, target="license", clinical=False),
     Route("directory:practice-verify-credential", POST_ONLY, target="credential", clinical=False),
+    Route("booking:inbox", THERAPIST_PAGE),
+    Route("booking:consultation", CONSULTATION_RECORD, target="consultation", post=True),
+    Route("booking:availability", THERAPIST_PAGE, post=True, clinical=False),
     Route("api:client-list", api(STAFF_PAGE)),
     Route("api:client-detail", api(CLIENT_RECORD), target="client"),
 ]
@@ -205,12 +231,17 @@ def _all_url_names() -> set[str]:
 class PermissionMatrixTestCase(BaseTestCase):
     tess_profile: TherapistProfile
     olga_profile: TherapistProfile
+    tess_consultation: Consultation
+    olga_consultation: Consultation
 
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
         cls.tess_profile = make_profile(cls.tess)
         cls.olga_profile = make_profile(cls.olga)
+        tomorrow = timezone.now() + timedelta(days=1)
+        cls.tess_consultation = make_consultation(cls.tess_profile, tomorrow)
+        cls.olga_consultation = make_consultation(cls.olga_profile, tomorrow)
 
     def user_for(self, role: str):
         if role == "anonymous":
@@ -234,6 +265,9 @@ class PermissionMatrixTestCase(BaseTestCase):
             return [reverse(route.name, args=[getattr(p, related).get().code]) for p in profiles]
         if route.target == "staff":
             return [reverse(route.name, args=[u.code]) for u in (self.tess, self.olga)]
+        if route.target == "consultation":
+            consultations = (self.tess_consultation, self.olga_consultation)
+            return [reverse(route.name, args=[c.code]) for c in consultations]
         if route.target == "note":
             return [reverse(route.name, args=[n.code]) for n in (self.note, self.dina_note)]
         return [reverse(route.name)]
