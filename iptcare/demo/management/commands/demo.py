@@ -25,6 +25,7 @@ from tqdm import tqdm
 from iptcare.accounts.models import Practice, Role, User
 from iptcare.care import services
 from iptcare.care.models import Client
+from iptcare.demo import booking as demo_booking
 from iptcare.demo import data
 from iptcare.directory import services as directory_services
 from iptcare.directory.models import IptCredential, License, TherapistProfile, Verification
@@ -65,12 +66,23 @@ class Command(BaseCommand):
                 self._profile(user, therapist)
             for client in data.CLIENTS:
                 self._client(client, practices)
+            demo_booking.add_demo_availability(self._demo_profiles())
         if therapists:
             self._generate_therapists(therapists, practices["lakeside"])
+            generated = TherapistProfile.objects.filter(
+                user__email__endswith=f"@{GENERATED_DOMAIN}"
+            )
+            demo_booking.add_generated_availability(generated)
             # Fresh statistics, so the planner uses the directory's indexes at this size.
             call_command("analyze_database", stdout=StringIO())
         if not quiet:
             self._print_sign_ins()
+
+    def _demo_profiles(self) -> list[TherapistProfile]:
+        emails = [t["email"] for t in data.THERAPISTS]
+        profiles = TherapistProfile.objects.filter(user__email__in=emails).select_related("user")
+        by_email = {p.user.email: p for p in profiles}
+        return [by_email[e] for e in emails if e in by_email]
 
     def _practice(self, spec: dict) -> Practice:
         practice, _ = Practice.objects.get_or_create(
