@@ -12,9 +12,8 @@ database), one after the other so that each has its own peak-RSS window:
              10/25/50, language en/es/any, insurance or not, a budget or not, sometimes
              specialties picked, and ~30 short help-seeking texts written for this bench.
     search   search.directory(DirectoryQuery(...)) as the /therapists/ view evaluates it,
-             with select_related("user__practice"): its first page through the view's own
-             views.results_page (20 + 1 rows, no COUNT), or, if the view has none, a
-             Paginator's first page of 20 and its count. No filters, a state, a ZIP or
+             its first page through the view's own views.results_page (20 + 1 rows and
+             their profiles, no COUNT). No filters, a state, a ZIP or
              city with a radius, format, specialty, IPT area, verified certification,
              insurance, language, budget, sort.
 
@@ -283,26 +282,16 @@ def do_match(q: dict) -> int:
 
 
 def do_search(q: dict) -> int:
-    """The first page as views.search reads it: PAGE_SIZE + 1 rows, no COUNT (views.
-    results_page); with a Paginator and its COUNT where the view has no such helper."""
+    """The first page as views.search reads it: PAGE_SIZE + 1 rows, no COUNT
+    (views.results_page)."""
     from iptcare.directory import views
     from iptcare.directory.search import directory
 
-    results = directory(q["query"]).select_related("user__practice")
-    results_page = getattr(views, "results_page", None)
-    if results_page is not None:
-        return len(results_page(results, "1").object_list)
-    from django.core.paginator import Paginator
-
-    page = Paginator(results, PAGE_SIZE).get_page(1)
-    list(page.object_list)
-    return page.paginator.count
+    return len(views.results_page(directory(q["query"]), "1").object_list)
 
 
 def search_mode() -> str:
-    from iptcare.directory import views
-
-    return "page+1, no count" if hasattr(views, "results_page") else "paginator+count"
+    return "page+1, no count"
 
 
 OPERATIONS = {"match": do_match, "search": do_search}
@@ -431,8 +420,7 @@ def build(ctx: Context, n: int) -> dict:
 
     from django.db import connection
 
-    from iptcare.directory.models import TherapistProfile
-    from iptcare.directory.search import listed
+    from iptcare.directory.models import Listing, TherapistProfile
 
     connection.close()  # the child writes to this database
     cmd = [sys.executable, str(ROOT / "manage.py"), "demo", "--therapists", str(n), "--quiet"]
@@ -446,7 +434,7 @@ def build(ctx: Context, n: int) -> dict:
             cursor.execute("VACUUM ANALYZE")
     analyze_s = time.perf_counter() - start
     profiles = TherapistProfile.objects.count()
-    listed_accepting = listed().filter(accepting_new_clients=True).count()
+    listed_accepting = Listing.objects.filter(state="", accepting_new_clients=True).count()
     log(
         f"n={n:,}: demo {wall:.1f} s (peak RSS {child_rss} MB)"
         + (f", VACUUM ANALYZE {analyze_s:.1f} s" if analyze_s > 0.05 else "")

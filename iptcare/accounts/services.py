@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from iptcare.accounts import audit
 from iptcare.accounts.access import practice_of
@@ -28,13 +28,17 @@ def invite_staff(request, admin: User, *, name: str, email: str, role: str) -> U
     if not TokenBucket.authorize(f"invite-{admin.code}", INVITES_PER_HOUR, timedelta(hours=1)):
         raise InviteRefused("Too many invitations in the last hour. Please try again later.")
     practice = practice_of(admin)
-    with transaction.atomic():
-        user = User.objects.create_user(
-            email, None, name=name, role=role, practice=practice, time_zone=practice.time_zone
-        )
-        EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
-        audit.record(request, audit.Verb.CREATE, "accounts.user.invited", user, actor=admin)
-        transaction.on_commit(lambda: send_staff_invitation.enqueue(str(user.code)))
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email, None, name=name, role=role, practice=practice, time_zone=practice.time_zone
+            )
+            EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+            audit.record(request, audit.Verb.CREATE, "accounts.user.invited", user, actor=admin)
+            transaction.on_commit(lambda: send_staff_invitation.enqueue(str(user.code)))
+    except IntegrityError:
+        # Two invitations of one address at once: the unique email lets one through.
+        raise InviteRefused("There is already an account with this email address.") from None
     return user
 
 

@@ -11,11 +11,14 @@ from iptcare.accounts.access import (
     require_practice_admin,
 )
 from iptcare.directory.models import IptCredential, License, TherapistProfile
-from iptcare.directory.search import listed
 
 
 def listed_profile(slug: str) -> TherapistProfile:
-    profile = listed().filter(slug=slug).select_related("user__practice").first()
+    profile = (
+        TherapistProfile.objects.filter(is_published=True, training_mask__gt=0, slug=slug)
+        .select_related("user__practice")
+        .first()
+    )
     if profile is None:
         raise Http404("No such therapist")
     return profile

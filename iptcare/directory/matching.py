@@ -77,6 +77,10 @@ class Candidate:
     licensed_states: tuple[str, ...]  # verified licenses only
     distance_miles: float | None = None
 
+    @property
+    def license_label(self) -> str:
+        return label("license_types", self.license_type)
+
 
 @dataclass(frozen=True)
 class Wishes:

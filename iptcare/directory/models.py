@@ -1,7 +1,7 @@
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from iptcare.accounts.models import User
 from iptcare.directory.vocabulary import choices, keys, to_mask
-from iptcare.lib.geo import US_STATES, state_mask
+from iptcare.lib.geo import US_STATES, mask_states, state_mask
 
 
 @deconstructible
@@ -102,31 +102,19 @@ class TherapistProfile(models.Model):
 
     class Meta:
         ordering = ["display_name", "id"]
-        indexes = [
-            models.Index(
-                fields=["latitude", "longitude"],
-                name="profile_listed_location",
-                condition=Q(is_published=True, accepting_new_clients=True, training_mask__gt=0),
-            ),
-            models.Index(
-                "fee_usd",
-                "display_name",
-                "id",
-                name="profile_listed_fee",
-                condition=Q(is_published=True, training_mask__gt=0, fee_usd__isnull=False),
-            ),
-            # The directory's default order, over listed profiles only.
-            models.Index(
-                F("is_certified").desc(),
-                "display_name",
-                "id",
-                name="profile_listed_order",
-                condition=Q(is_published=True, training_mask__gt=0),
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    @transaction.atomic
+    def save(self, *args, **kwargs) -> None:
+        """Save, and rewrite the profile's Listing rows when what they copy may have
+        changed: every save through the ORM keeps the directory in step."""
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or LISTING_SOURCES & set(update_fields):
+            Listing.objects.filter(profile=self).delete()
+            Listing.objects.bulk_create(listing_rows(self))
 
     def refresh_masks(self) -> None:
         self.specialty_mask = to_mask("specialties", self.specialties)
@@ -180,7 +168,6 @@ class License(Verified):
         constraints = [
             models.UniqueConstraint(fields=["profile", "state"], name="one_license_per_state"),
         ]
-        indexes = [models.Index(fields=["state", "status", "profile"], name="license_state")]
 
     def __str__(self) -> str:
         return f"{self.state} {self.number}"
@@ -203,3 +190,135 @@ class IptCredential(Verified):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+LISTING_COVERED = [
+    "accepting_new_clients",
+    "telehealth_here",
+    "office_here",
+    "offers_in_person",
+    "offers_telehealth",
+    "specialty_mask",
+    "area_mask",
+    "language_mask",
+    "insurance_mask",
+    "telehealth_mask",
+    "fee_usd",
+    "sliding_scale",
+    "latitude",
+    "longitude",
+]
+
+
+class Listing(models.Model):
+    """Where the public can find a listed profile: one national row (state "") and one row
+    per state in which a person can reach the therapist, by telehealth with a verified
+    license there or at the office. Each row carries a narrow copy of what searching and
+    matching filter and order by, so a search reads one state's stretch of an index instead
+    of every profile. Derived from the profile alone (iptcare/directory/listing.py) and
+    rewritten whenever the profile is saved through the services."""
+
+    profile = models.ForeignKey(TherapistProfile, models.CASCADE, related_name="listings")
+    state = models.CharField(max_length=2, blank=True)  # "" = the national row
+    telehealth_here = models.BooleanField(default=False)  # licensed here and offers video
+    office_here = models.BooleanField(default=False)  # in-person office in this state
+
+    # Copies from the profile.
+    display_name = models.CharField(max_length=200)
+    is_certified = models.BooleanField(default=False)
+    accepting_new_clients = models.BooleanField(default=True)
+    offers_in_person = models.BooleanField(default=False)
+    offers_telehealth = models.BooleanField(default=True)
+    specialty_mask = models.BigIntegerField(default=0)
+    area_mask = models.BigIntegerField(default=0)
+    language_mask = models.BigIntegerField(default=0)
+    insurance_mask = models.BigIntegerField(default=0)
+    telehealth_mask = models.BigIntegerField(default=0)  # licensed_mask if telehealth, else 0
+    fee_usd = models.PositiveIntegerField(null=True, blank=True)
+    sliding_scale = models.BooleanField(default=False)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "state"], name="listing_once_per_state"),
+        ]
+        # Each index's key is followed by every column a search or match filters or scores
+        # on, so a scan reads the index alone (SQLite has no INCLUDE).
+        indexes = [
+            # The default order within a state (or nationally), and matching within one.
+            models.Index(
+                "state",
+                F("is_certified").desc(),
+                "display_name",
+                "profile",
+                *LISTING_COVERED,
+                name="listing_order",
+            ),
+            # Cheapest first, within a state (or nationally), for those who list a fee.
+            models.Index(
+                "state",
+                "fee_usd",
+                "display_name",
+                "profile",
+                "is_certified",
+                *(name for name in LISTING_COVERED if name != "fee_usd"),
+                name="listing_fee",
+                condition=Q(fee_usd__isnull=False),
+            ),
+            # Offices in a bounding box.
+            models.Index(
+                fields=["latitude", "longitude"],
+                name="listing_office",
+                condition=Q(office_here=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.state or 'national'})"
+
+
+LISTING_COPIED = [
+    "display_name",
+    "is_certified",
+    "accepting_new_clients",
+    "offers_in_person",
+    "offers_telehealth",
+    "specialty_mask",
+    "area_mask",
+    "language_mask",
+    "insurance_mask",
+    "fee_usd",
+    "sliding_scale",
+    "latitude",
+    "longitude",
+]
+# The profile fields listing rows are made of.
+LISTING_SOURCES = {*LISTING_COPIED, "is_published", "training_mask", "licensed_mask", "state"}
+
+
+def listing_rows(profile, model: type = Listing) -> list:
+    """Unsaved Listing rows of a profile: none unless it is listed (published, with IPT
+    training); else the national row and one per state where it can be reached. Works on
+    historical models too (`model` is then the migration's Listing)."""
+    if not (profile.is_published and profile.training_mask > 0):
+        return []
+    copied = {name: getattr(profile, name) for name in LISTING_COPIED}
+    telehealth_mask = profile.licensed_mask if profile.offers_telehealth else 0
+    copied["telehealth_mask"] = telehealth_mask
+    video_states = set(mask_states(telehealth_mask))
+    office_state = (
+        profile.state if profile.offers_in_person and profile.latitude is not None else ""
+    )
+    rows = [model(profile_id=profile.pk, state="", **copied)]
+    for state in sorted(video_states | ({office_state} if office_state else set())):
+        rows.append(
+            model(
+                profile_id=profile.pk,
+                state=state,
+                telehealth_here=state in video_states,
+                office_here=state == office_state,
+                **copied,
+            )
+        )
+    return rows

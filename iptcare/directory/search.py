@@ -1,6 +1,10 @@
-"""The directory's database queries. Filters, distances and a first ranking run in SQL on
-indexed columns and bit masks, so a search touches a shortlist, never every profile."""
+"""The directory's database queries, on the Listing table (models.Listing): filters,
+distances and a first ranking run in SQL on indexed columns and bit masks, over one
+state's rows (or the national rows, or the offices in a box), so a search touches a
+shortlist, never every profile."""
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,22 +31,13 @@ from iptcare.directory.matching import (
     Candidate,
     Wishes,
 )
-from iptcare.directory.models import License, TherapistProfile, Verification
+from iptcare.directory.models import Listing, TherapistProfile
 from iptcare.directory.vocabulary import bit, keys
-from iptcare.lib.geo import EARTH_RADIUS_MILES, STATE_CODES, Place, bounding_box
-
-CERTIFICATION_BITS = bit("ipt_training", "isipt_certified") | bit(
-    "ipt_training", "ipt_institute_certified"
-)
+from iptcare.lib.geo import EARTH_RADIUS_MILES, STATE_CODES, Place, bounding_box, mask_states
 
 
 def state_bit(state: str) -> int:
     return 1 << STATE_CODES.index(state)
-
-
-def listed() -> QuerySet[TherapistProfile]:
-    """Profiles the public may see: published, with IPT training on record."""
-    return TherapistProfile.objects.filter(is_published=True, training_mask__gt=0)
 
 
 def has_bit(field: str, value: int):
@@ -61,8 +56,6 @@ def distance_expression(place: Place):
     """Great-circle distance in miles from `place` (haversine, in SQL)."""
     lat = Radians(F("latitude"))
     lon = Radians(F("longitude"))
-    import math
-
     plat, plon = math.radians(place.latitude), math.radians(place.longitude)
     half_dlat = Sin((lat - Value(plat)) / 2)
     half_dlon = Sin((lon - Value(plon)) / 2)
@@ -73,7 +66,7 @@ def distance_expression(place: Place):
 
 
 def in_box(place: Place, radius_miles: float) -> Q:
-    """Offices in the bounding box of the circle: an index range scan, no trigonometry."""
+    """An office in the bounding box of the circle: an index range scan, no trigonometry."""
     min_lat, max_lat, min_lon, max_lon = bounding_box(place.latitude, place.longitude, radius_miles)
     return Q(
         offers_in_person=True,
@@ -82,42 +75,35 @@ def in_box(place: Place, radius_miles: float) -> Q:
     )
 
 
-def licensed_q(state: str) -> Q:
-    """Telehealth with a verified license in the state, from `licensed_mask` (a bit per
-    state, kept in step with the License rows by services.refresh_training): one integer
-    test per row, so a page of results can walk an ordering index and stop early.
-    (Driving from the License index instead measured slower at 100k on SQLite.)"""
-    return Q(offers_telehealth=True) & Q(has_bit("licensed_mask", state_bit(state)))
-
-
-def reachable(
-    qs: QuerySet, format: str, state: str, place: Place | None, radius_miles: float
-) -> QuerySet:
-    """Profiles the person can see in the format asked for, in one query, with `distance`
-    (miles to an office in reach, else None). The exact distance is computed only for
-    offices in the bounding box."""
+def ways_to_reach(
+    rows: QuerySet[Listing], format: str, state: str, place: Place | None, radius_miles: float
+) -> tuple[QuerySet[Listing], list[Q]]:
+    """`rows` annotated with `distance`, and the conditions, one per way of reaching a
+    therapist, that pick disjoint sets of rows, one row per therapist. The office's exact
+    distance is computed only for offices in the bounding box."""
     by_visit = place is not None and format in (IN_PERSON, EITHER)
     by_video = bool(state) and format in (TELEHEALTH, EITHER)
-    visit = Q()
-    if place is not None and by_visit:
-        box = in_box(place, radius_miles)
-        qs = qs.annotate(
-            distance=Case(
-                When(box, then=distance_expression(place)),
-                default=Value(None),
-                output_field=FloatField(),
-            )
+    if place is None or not by_visit:
+        rows = rows.annotate(distance=Value(None, output_field=FloatField()))
+        return rows, [Q(state=state, telehealth_here=True)] if by_video else []
+    box = in_box(place, radius_miles)
+    rows = rows.annotate(
+        distance=Case(
+            When(box, then=distance_expression(place)),
+            default=Value(None),
+            output_field=FloatField(),
         )
-        visit = box & Q(distance__lte=radius_miles)
-    else:
-        qs = qs.annotate(distance=Value(None, output_field=FloatField()))
-    if by_visit and by_video:
-        return qs.filter(visit | licensed_q(state))
-    if by_visit:
-        return qs.filter(visit)
-    if by_video:
-        return qs.filter(licensed_q(state))
-    return qs.none()
+    )
+    near = Q(office_here=True) & box & Q(distance__lte=radius_miles)
+    if not by_video:
+        return rows, [near]
+    return rows, [
+        # The row of `state` if the therapist is licensed there or has an office there
+        # in reach ...
+        Q(state=state) & (Q(telehealth_here=True) | near),
+        # ... else the row of the office's state, if that office is in reach.
+        near & ~Q(state=state) & ~Q(has_bit("telehealth_mask", state_bit(state))),
+    ]
 
 
 def first_score(concerns: Concerns, wishes: Wishes):
@@ -151,7 +137,7 @@ def first_score(concerns: Concerns, wishes: Wishes):
         )
     terms.append(
         Case(
-            When(has_bit("verified_training_mask", CERTIFICATION_BITS), then=Value(1.0)),
+            When(is_certified=True, then=Value(1.0)),
             default=Value(0.0),
         )
     )
@@ -210,45 +196,72 @@ def candidates(
 ) -> list[Candidate]:
     """The shortlist for matching.rank: reachable, accepting and speaking the language,
     those meeting most soft wishes first (see soft_rank), then by a first score."""
-    qs = listed().filter(accepting_new_clients=True)
+    rows = Listing.objects.filter(accepting_new_clients=True)
     if wishes.language:
-        qs = with_bit(qs, "language_mask", bit("languages", wishes.language))
-    rows = (
-        reachable(qs, wishes.format, wishes.state, place, wishes.radius_miles)
-        .defer("photo", "approach", "other_modalities")
-        .annotate(soft_rank=soft_rank(wishes), first_score=first_score(concerns, wishes))
-        .order_by("-soft_rank", "-first_score", "pk")
-    )
-    profiles = list(rows[:shortlist])
-    states: dict[int, list[str]] = {}
-    for profile_id, state in License.objects.filter(
-        profile_id__in=[p.pk for p in profiles], status=Verification.VERIFIED
-    ).values_list("profile_id", "state"):
-        states.setdefault(profile_id, []).append(state)
-    return [to_candidate(p, tuple(states.get(p.pk, ()))) for p in profiles]
+        rows = with_bit(rows, "language_mask", bit("languages", wishes.language))
+    rows, ways = ways_to_reach(rows, wishes.format, wishes.state, place, wishes.radius_miles)
+    rows = rows.annotate(soft_rank=soft_rank(wishes), first_score=first_score(concerns, wishes))
+    # The best of each way (disjoint, each read from its own index), then the best of those.
+    best: list[tuple[int, float, int, float | None]] = []
+    for way in ways:
+        best.extend(
+            rows.filter(way)
+            .order_by("-soft_rank", "-first_score", "profile_id")
+            .values_list("soft_rank", "first_score", "profile_id", "distance")[:shortlist]
+        )
+    best.sort(key=lambda row: (-row[0], -row[1], row[2]))
+    distances = {pid: distance for _, _, pid, distance in best[:shortlist]}
+    # Plain values, not model instances: a shortlist is read on every match.
+    loaded = {
+        row["id"]: row
+        for row in TherapistProfile.objects.filter(pk__in=list(distances)).values(
+            "id", *CANDIDATE_FIELDS
+        )
+    }
+    return [to_candidate(loaded[pid], distances[pid]) for pid in distances]
 
 
-def to_candidate(profile: TherapistProfile, licensed_states: tuple[str, ...]) -> Candidate:
+WIDE_FIELDS = ("photo", "approach", "other_modalities", "address_line")
+
+
+CANDIDATE_FIELDS = (
+    "code",
+    "slug",
+    "display_name",
+    "license_type",
+    "city",
+    "state",
+    "offers_in_person",
+    "offers_telehealth",
+    "specialties",
+    "ipt_areas",
+    "languages",
+    "insurance",
+    "fee_usd",
+    "sliding_scale",
+    "accepting_new_clients",
+    "training_mask",
+    "verified_training_mask",
+    "licensed_mask",
+)
+
+
+def to_candidate(row: dict[str, Any], distance: float | None) -> Candidate:
+    """A Candidate from a profile's CANDIDATE_FIELDS values."""
+    fields = {
+        name: row[name]
+        for name in CANDIDATE_FIELDS
+        if name not in ("code", "training_mask", "verified_training_mask", "licensed_mask")
+    }
+    for name in ("specialties", "ipt_areas", "languages", "insurance"):
+        fields[name] = tuple(fields[name])
     return Candidate(
-        code=str(profile.code),
-        slug=profile.slug,
-        display_name=profile.display_name,
-        license_type=profile.license_type,
-        city=profile.city,
-        state=profile.state,
-        offers_in_person=profile.offers_in_person,
-        offers_telehealth=profile.offers_telehealth,
-        specialties=tuple(profile.specialties),
-        ipt_areas=tuple(profile.ipt_areas),
-        languages=tuple(profile.languages),
-        insurance=tuple(profile.insurance),
-        training=_decode(profile.training_mask, "ipt_training"),
-        verified_training=_decode(profile.verified_training_mask, "ipt_training"),
-        fee_usd=profile.fee_usd,
-        sliding_scale=profile.sliding_scale,
-        accepting_new_clients=profile.accepting_new_clients,
-        licensed_states=licensed_states,
-        distance_miles=getattr(profile, "distance", None),
+        code=str(row["code"]),
+        training=_decode(row["training_mask"], "ipt_training"),
+        verified_training=_decode(row["verified_training_mask"], "ipt_training"),
+        licensed_states=tuple(mask_states(row["licensed_mask"])),  # verified ones only
+        distance_miles=distance,
+        **fields,
     )
 
 
@@ -270,45 +283,99 @@ class DirectoryQuery:
     sort: str = "relevance"
 
 
-def directory(query: DirectoryQuery) -> QuerySet[TherapistProfile]:
-    qs = listed()
+def directory(query: DirectoryQuery) -> "Found":
+    """A directory search, whose `page` gives the profiles in order. Every path reads one
+    state's stretch of an index (or the national one, or the offices in a box), never
+    every profile, and a page stops reading at its end."""
+    rows = Listing.objects.all()
     if query.accepting_only:
-        qs = qs.filter(accepting_new_clients=True)
+        rows = rows.filter(accepting_new_clients=True)
     if query.specialty:
-        qs = with_bit(qs, "specialty_mask", bit("specialties", query.specialty))
+        rows = with_bit(rows, "specialty_mask", bit("specialties", query.specialty))
     if query.area:
-        qs = with_bit(qs, "area_mask", bit("ipt_areas", query.area))
+        rows = with_bit(rows, "area_mask", bit("ipt_areas", query.area))
     if query.verified_certification:
-        qs = qs.filter(is_certified=True)
+        rows = rows.filter(is_certified=True)
     if query.insurance:
-        qs = with_bit(qs, "insurance_mask", bit("insurers", query.insurance))
+        rows = with_bit(rows, "insurance_mask", bit("insurers", query.insurance))
     if query.language:
-        qs = with_bit(qs, "language_mask", bit("languages", query.language))
+        rows = with_bit(rows, "language_mask", bit("languages", query.language))
     if query.max_fee is not None:
-        qs = qs.filter(Q(fee_usd__lte=query.max_fee) | Q(sliding_scale=True))
-    if query.format == IN_PERSON:
-        qs = qs.filter(offers_in_person=True)
-    elif query.format == TELEHEALTH:
-        qs = qs.filter(offers_telehealth=True)
+        rows = rows.filter(Q(fee_usd__lte=query.max_fee) | Q(sliding_scale=True))
 
+    nearest = query.sort == "distance" and query.place is not None and query.format != TELEHEALTH
+    ways: list[Q] = []
     if query.place is not None:
         # Near the place in person, or (unless in person only) licensed for telehealth there.
-        qs = reachable(qs, query.format, query.place.state, query.place, query.radius_miles)
-    elif query.state:
-        qs = reachable(qs, TELEHEALTH, query.state, None, 0)
+        # Nearest first lists offices in reach, which have a distance, and only those.
+        fmt = IN_PERSON if nearest else query.format
+        rows, ways = ways_to_reach(rows, fmt, query.place.state, query.place, query.radius_miles)
     else:
-        qs = qs.annotate(distance=Value(None, output_field=FloatField()))
+        rows = rows.annotate(distance=Value(None, output_field=FloatField()))
+        if query.state:
+            # In the state: licensed there for telehealth, or with an office there.
+            ways = [Q(state=query.state)]
+            if query.format == IN_PERSON:
+                ways = [Q(state=query.state, office_here=True)]
+            elif query.format == TELEHEALTH:
+                ways = [Q(state=query.state, telehealth_here=True)]
+        else:
+            ways = [Q(state="")]
+            if query.format == IN_PERSON:
+                ways = [Q(state="", offers_in_person=True)]
+            elif query.format == TELEHEALTH:
+                ways = [Q(state="", offers_telehealth=True)]
 
+    order: tuple[str, ...]
     if query.sort == "fee":
-        # Therapists who list a fee, cheapest first (the listed_fee index).
-        return qs.filter(fee_usd__isnull=False).order_by("fee_usd", "display_name", "pk")
-    if query.sort == "distance" and query.place is not None and query.format != TELEHEALTH:
-        # Nearest offices: only those in reach in person have a distance.
-        nearby = qs.filter(in_box(query.place, query.radius_miles))
-        return nearby.filter(Q(distance__isnull=False)).order_by("distance", "display_name", "pk")  # type: ignore[misc]
-    if query.place is not None and query.format == IN_PERSON:
-        return qs.order_by(
-            "-is_certified", F("distance").asc(nulls_last=True), "display_name", "pk"
+        # Therapists who list a fee, cheapest first (the listing_fee index).
+        rows, order = rows.filter(fee_usd__isnull=False), ("fee_usd", "display_name", "profile_id")
+    elif nearest:
+        order = ("distance", "display_name", "profile_id")
+    elif query.place is not None and query.format == IN_PERSON:
+        order = ("-is_certified", "distance", "display_name", "profile_id")
+    else:
+        # The listing_order index serves this: a first page reads a few rows, not all.
+        order = ("-is_certified", "display_name", "profile_id")
+    return Found([rows.filter(way).order_by(*order) for way in ways], order)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A directory search: one ordered query per way of reaching the therapists (disjoint,
+    see ways_to_reach). With one, a page is a slice of it; with two, each gives its first
+    rows up to the page's end, and a last query orders the few picked."""
+
+    parts: list[QuerySet[Listing]]
+    order: tuple[str, ...]
+
+    def page(self, start: int, stop: int) -> list[TherapistProfile]:
+        """The profiles from `start` to `stop` (exclusive) in order, with `distance`."""
+        if not self.parts:
+            return []
+        if len(self.parts) == 1:
+            rows = self.parts[0].values_list("profile_id", "distance")  # type: ignore[misc]
+            return profiles(rows[start:stop])
+        picked: dict[int, float | None] = {}
+        for part in self.parts:
+            picked.update(part.values_list("pk", "distance")[:stop])  # type: ignore[misc]
+        # (Two ways only with "either" and an order without distance: see directory.)
+        ids = Listing.objects.filter(pk__in=list(picked)).order_by(*self.order)
+        return profiles(
+            (profile_id, picked[pk])
+            for pk, profile_id in ids.values_list("pk", "profile_id")[start:stop]
         )
-    # The listed_order index serves this: a first page reads a few rows, not all of them.
-    return qs.order_by("-is_certified", "display_name", "pk")
+
+
+def profiles(rows: Iterable[tuple[int, float | None]]) -> list[TherapistProfile]:
+    """The profiles of (profile id, distance) pairs, in their order, each with its
+    `distance` (miles, or None). Loaded in a second query, by primary key: joining the
+    profiles into the search would join every row the search sorts, not only the page."""
+    distances = dict(rows)
+    loaded = TherapistProfile.objects.defer(*WIDE_FIELDS).in_bulk(list(distances))
+    found = []
+    for profile_id, distance in distances.items():
+        profile = loaded[profile_id]
+        profile.distance = distance  # type: ignore[attr-defined]
+        found.append(profile)
+    return found

@@ -4,7 +4,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -23,7 +22,7 @@ from iptcare.directory.forms import (
 )
 from iptcare.directory.matching import label
 from iptcare.directory.models import IptCredential, License, Verification
-from iptcare.directory.search import directory
+from iptcare.directory.search import Found, directory
 from iptcare.lib.geo import STATE_NAMES
 from iptcare.lib.images import PhotoRefused
 
@@ -62,13 +61,13 @@ class ResultsPage:
         return self.has_next or self.has_previous
 
 
-def results_page(results: QuerySet, raw_number: str | None) -> ResultsPage:
+def results_page(results: Found, raw_number: str | None) -> ResultsPage:
     try:
         number = max(1, min(int(raw_number or 1), 500))
     except ValueError:
         number = 1
     start = (number - 1) * PAGE_SIZE
-    rows = list(results[start : start + PAGE_SIZE + 1])
+    rows = results.page(start, start + PAGE_SIZE + 1)
     return ResultsPage(number, rows[:PAGE_SIZE], len(rows) > PAGE_SIZE)
 
 
@@ -82,8 +81,7 @@ def search(request: HttpRequest, state: str = "") -> HttpResponse:
     form = DirectorySearchForm(params)
     page = None
     if form.is_valid():
-        results = directory(form.query()).select_related("user__practice")
-        page = results_page(results, request.GET.get("page"))
+        page = results_page(directory(form.query()), request.GET.get("page"))
     query = params.copy()
     query.pop("page", None)
     ctx = {

@@ -69,6 +69,11 @@ def state_mask(states) -> int:
     return sum(1 << STATE_CODES.index(s) for s in set(states) if s in STATE_CODES)
 
 
+def mask_states(mask: int) -> list[str]:
+    """The states of a state_mask, in STATE_CODES order."""
+    return [code for i, code in enumerate(STATE_CODES) if mask >> i & 1]
+
+
 EARTH_RADIUS_MILES = 3958.8
 ZIP_RE = re.compile(r"^\d{5}$")
 

@@ -59,6 +59,11 @@ class DirectoryTestCase(BaseTestCase):
             self.client.get(reverse("directory:profile", args=[self.hidden.slug])).status_code, 404
         )
 
+    def test_checkbox_labels_read_as_sentences(self):
+        self.assertContains(
+            self.search(), '<label for="id_certified">Verified IPT certification only</label>'
+        )
+
     def test_filters(self):
         self.assertNotContains(self.search(specialty="grief"), "Tess")
         self.assertContains(self.search(specialty="grief"), "Otto")

@@ -71,6 +71,7 @@ class MatchTestCase(BaseTestCase):
         self.assertContains(response, "works with new and expecting parents")
         self.assertContains(response, "trained in perinatal IPT")
         self.assertContains(response, "licensed in California")
+        self.assertContains(response, "Licensed Clinical Social Worker ·")  # not "LCSW"
 
     def test_grief_ranks_the_grief_therapist_first(self):
         response = self.match(story="My mom passed away in the spring and I can't stop crying.")

@@ -28,7 +28,14 @@ from iptcare.care.models import Client
 from iptcare.demo import booking as demo_booking
 from iptcare.demo import data
 from iptcare.directory import services as directory_services
-from iptcare.directory.models import IptCredential, License, TherapistProfile, Verification
+from iptcare.directory.models import (
+    IptCredential,
+    License,
+    Listing,
+    TherapistProfile,
+    Verification,
+    listing_rows,
+)
 from iptcare.directory.vocabulary import INSURERS, LANGUAGES, to_mask, vocabulary
 from iptcare.lib.geo import state_mask
 
@@ -271,6 +278,9 @@ class Command(BaseCommand):
                         IptCredential(profile=p, kind=kind, status=Verification.VERIFIED)
                         for p, _, kinds in profiles
                         for kind in kinds
+                    )
+                    Listing.objects.bulk_create(
+                        row for p, _, _ in profiles for row in listing_rows(p)
                     )
                 bar.update(stop - start)
                 reset_queries()  # DEBUG keeps every query's SQL; don't let it pile up
