@@ -100,6 +100,8 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         "refusal": refusal,
         "alternatives": [when(s.starts_at, zone) for s in alternatives],
         "chosen": request.POST.get("slot", ""),
+        # The page's script may switch to the browser's zone only on a first, plain look.
+        "detect_zone": request.method == "GET" and not request.GET.get("tz"),
     }
     return render(request, "booking/book.html", ctx, status=status)
 

@@ -154,3 +154,13 @@ class BookViewTestCase(BaseTestCase):
         self.profile.accepting_new_clients = False
         self.profile.save(update_fields=["accepting_new_clients"])
         self.assertContains(self.client.get(self.url), "not taking new clients")
+
+
+class ZoneDetectionTestCase(BaseTestCase):
+    def test_only_a_first_look_lets_the_script_pick_the_zone(self):
+        profile = make_profile(self.tess)
+        offer_calls(profile)
+        url = reverse("booking:book", args=[profile.slug])
+        self.assertContains(self.client.get(url), 'id="zone-form" data-detect>')
+        self.assertNotContains(self.client.get(url, {"tz": "Asia/Tokyo"}), "data-detect>")
+        self.assertNotContains(self.client.post(url, {"tz": "Asia/Tokyo"}), "data-detect>")
