@@ -210,3 +210,18 @@ def test_business_days_skip_the_weekend():
     assert add_business_days(friday, 2, "America/Los_Angeles") == datetime(
         2026, 6, 9, 22, tzinfo=UTC
     )
+
+
+def test_a_long_earlier_block_still_counts_after_a_short_later_one():
+    # Busy times need not be tidy: 9:00-11:00 holds even though 9:30-9:40 starts later.
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    nine = datetime(2026, 6, 1, 16, tzinfo=UTC)
+    busy = [
+        Busy(nine, nine + timedelta(hours=2)),
+        Busy(nine + timedelta(minutes=30), nine + timedelta(minutes=40)),
+    ]
+    found = free_slots(rules(), [Window(0, time(9), time(12))], [], busy, now)
+    assert local(on(date(2026, 6, 1), found), LA) == [
+        "2026-06-01 11:00 PDT",
+        "2026-06-01 11:30 PDT",
+    ]
