@@ -92,8 +92,10 @@ def add_generated_availability(profiles, now: datetime | None = None) -> int:
     now = now or timezone.now()
     todo = profiles.filter(consultation_settings__isnull=True).order_by("pk")
     summaries: dict[tuple[str, int], tuple[datetime | None, int]] = {}
-    done = 0
-    while rows := list(todo.values_list("pk", "state")[:BATCH]):
+    done = last_pk = 0
+    # Keyset pages: each batch starts after the last one, not at the top of the table.
+    while rows := list(todo.filter(pk__gt=last_pk).values_list("pk", "state")[:BATCH]):
+        last_pk = rows[-1][0]
         settings, windows, summary_rows = [], [], []
         for pk, state in rows:
             zone = default_zone(state)
