@@ -30,14 +30,13 @@ from iptcare.booking.availability import (  # noqa: F401  the directory's entry 
     refresh_open_slots,
 )
 from iptcare.booking.models import (
-    HOLDING_VALUES,
     Claim,
     Consultation,
     ConsultationSettings,
     SlotSummary,
     Status,
 )
-from iptcare.booking.zones import default_zone, is_time_zone
+from iptcare.booking.zones import is_time_zone
 from iptcare.directory.models import License, TherapistProfile, Verification
 
 MAX_OPEN_REQUESTS_PER_EMAIL = 3
@@ -80,18 +79,6 @@ def email_digest(email: str) -> str:
     return salted_hmac(
         "iptcare.booking.email", email.strip().lower(), algorithm="sha256"
     ).hexdigest()
-
-
-def settings_for(profile: TherapistProfile) -> ConsultationSettings:
-    """The profile's settings, made with defaults (and no weekly hours) on first use."""
-    found = ConsultationSettings.objects.filter(profile=profile).first()
-    if found is not None:
-        return found
-    zone = default_zone(profile.state, profile.user.time_zone)
-    settings, _ = ConsultationSettings.objects.get_or_create(
-        profile=profile, defaults={"time_zone": zone}
-    )
-    return settings
 
 
 def alternatives(profile: TherapistProfile, now: datetime) -> list[slots.Slot]:
@@ -514,7 +501,3 @@ def response_stats_for(profile_ids) -> dict[int, ResponseStats]:
 
 def summaries(profile_ids) -> dict[int, SlotSummary]:
     return {s.profile_id: s for s in SlotSummary.objects.filter(profile_id__in=list(profile_ids))}
-
-
-def open_requests_for(profile: TherapistProfile, now: datetime):
-    return Consultation.objects.filter(profile=profile, status__in=HOLDING_VALUES, ends_at__gt=now)
