@@ -8,7 +8,23 @@ from iptcare.accounts import audit
 from iptcare.accounts.models import Role, User
 from iptcare.care.models import Client, Note
 
-CLIENT_FIELDS = ["name", "email", "date_of_birth", "state", "presenting_concerns"]
+CLIENT_FIELDS = [
+    "name",
+    "pronouns",
+    "date_of_birth",
+    "age_group",
+    "state",
+    "email",
+    "phone",
+    "address",
+    "emergency_contact_name",
+    "emergency_contact_relationship",
+    "emergency_contact_phone",
+    "perinatal_status",
+    "due_date",
+    "childbirth_date",
+    "presenting_concerns",
+]
 
 
 class NotInPractice(ValueError):
