@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "iptcare.directory",
     "iptcare.booking",
     "iptcare.care",
+    "iptcare.course",
     "iptcare.portal",
     "iptcare.demo",
     "django.contrib.admin",
@@ -155,6 +156,12 @@ else:
 # hour, and requests one email address may make in a day.
 BOOKING_ATTEMPTS_PER_IP_PER_HOUR = env_int("BOOKING_ATTEMPTS_PER_IP_PER_HOUR", 20)
 BOOKING_REQUESTS_PER_EMAIL_PER_DAY = env_int("BOOKING_REQUESTS_PER_EMAIL_PER_DAY", 5)
+
+# Safety alerts (protocol 13.3, docs/course.md): hours before an alert nobody has
+# acknowledged escalates to the practice admins. Counted in clock hours, not working
+# hours, so an alert escalates sooner rather than later.
+SAFETY_URGENT_ACKNOWLEDGE_HOURS = env_int("SAFETY_URGENT_ACKNOWLEDGE_HOURS", 4)
+SAFETY_REVIEW_ACKNOWLEDGE_HOURS = env_int("SAFETY_REVIEW_ACKNOWLEDGE_HOURS", 24)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("app/", dashboard, name="dashboard"),
     path("app/", include("iptcare.care.urls")),
+    path("app/", include("iptcare.course.urls")),
     path("practice/", include("iptcare.accounts.urls")),
     path("portal/", include("iptcare.portal.urls")),
     path("", include("iptcare.directory.urls")),

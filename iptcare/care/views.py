@@ -1,3 +1,4 @@
+from typing import cast
 from uuid import UUID
 
 from django.contrib import messages
@@ -9,15 +10,27 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from iptcare.accounts.access import AuthedRequest
-from iptcare.care import access, services
+from iptcare.care import access, services, signals
 from iptcare.care.forms import ClientForm, NoteForm
+from iptcare.care.models import Client
+from iptcare.care.signals import CaseloadEntry, Panel
+from iptcare.lib.timezones import in_users_time_zone
 
 
 @login_required
+@in_users_time_zone
 def client_list(request: AuthedRequest) -> HttpResponse:
-    clients = access.list_clients(request).prefetch_related("therapists")
-    page = Paginator(clients, 50).get_page(request.GET.get("page"))
-    return render(request, "care/client_list.html", {"page": page})
+    """The caseload: a therapist's home page (an admin's list of the practice's clients).
+    Clients with an open safety alert come first, then those with something overdue."""
+    clients = list(access.list_clients(request).prefetch_related("therapists"))
+    entries: dict[int, CaseloadEntry] = {}
+    for _, found in signals.caseload_entries.send(sender=Client, request=request, clients=clients):
+        entries.update(cast(dict[int, CaseloadEntry], found))
+    rows = [(client, entries.get(client.pk, CaseloadEntry())) for client in clients]
+    rows.sort(key=lambda row: (-row[1].urgent_alerts, -row[1].safety_alerts, not row[1].overdue))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    flagged = [row for row in rows if row[1].flagged]
+    return render(request, "care/client_list.html", {"page": page, "flagged": flagged})
 
 
 @login_required
@@ -37,10 +50,18 @@ def client_create(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@in_users_time_zone
 def client_detail(request: AuthedRequest, code: UUID) -> HttpResponse:
     client = access.access_client(request, code)
+    panels: list[Panel] = []
+    for _, found in signals.client_record_panels.send(
+        sender=Client, request=request, client=client
+    ):
+        panels.extend(cast(list[Panel], found))
     ctx = {
         "client": client,
+        "top_panels": [panel for panel in panels if panel.top],
+        "panels": [panel for panel in panels if not panel.top],
         "therapists": client.therapists.order_by("name"),
         "notes": access.visible_notes(request.user, client),
         "may_write_notes": access.may_write_notes(request.user),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from iptcare.booking.models import Consultation
 from iptcare.booking.tests.helpers import make_consultation
 from iptcare.care.models import Client, Note
+from iptcare.course.tests.helpers import make_world, snapshot_of_courses
 from iptcare.directory.models import TherapistProfile
 from iptcare.directory.tests.helpers import make_profile
 from iptcare.test import BaseTestCase
@@ -146,6 +147,10 @@ CONSULTATION_RECORD = row(
     opal=(403, 403),
 )
 NOTE_EDIT = NOTE_WRITE_ON_CLIENT  # Tess and Olga wrote the notes; see test_note_author_only
+# The course workspace is clinical content for the client's therapists, like notes; its
+# safety alerts are also for the practice admins, the safety leads (course/access.py).
+COURSE_WORKSPACE = NOTE_WRITE_ON_CLIENT
+SAFETY_ALERT = CLIENT_RECORD
 
 
 def api(statuses: dict) -> dict:
@@ -203,6 +208,42 @@ MATRIX = [
     Route("booking:inbox", THERAPIST_PAGE),
     Route("booking:consultation", CONSULTATION_RECORD, target="consultation", post=True),
     Route("booking:availability", THERAPIST_PAGE, post=True, clinical=False),
+    # POST only; who may invite whom: iptcare/care/tests/test_invitations.py.
+    Route("care:invite-from-consultation", POST_ONLY, target="consultation", clinical=False),
+    Route("course:course-create", COURSE_WORKSPACE, target="client", post=True),
+    # Empty posts are valid saves on these two (records and formulation may be blank).
+    Route("course:course", COURSE_WORKSPACE, target="course"),
+    Route("course:course-edit", COURSE_WORKSPACE, target="course"),
+    Route("course:course-move", COURSE_WORKSPACE, target="course", post=True),
+    # The download itself needs a fresh password (iptcare/course/tests/test_export.py).
+    Route("course:course-export", COURSE_WORKSPACE, target="course"),
+    Route("course:formulation", COURSE_WORKSPACE, target="course"),
+    Route("course:focus-create", COURSE_WORKSPACE, target="course", post=True),
+    Route("course:focus-edit", COURSE_WORKSPACE, target="focus", post=True),
+    Route("course:contract", COURSE_WORKSPACE, target="course"),
+    Route("course:contract-new", COURSE_WORKSPACE, target="course", post=True),
+    Route("course:contract-print", COURSE_WORKSPACE, target="course"),
+    Route("course:termination", COURSE_WORKSPACE, target="course", post=True),
+    Route("course:termination-print", COURSE_WORKSPACE, target="course"),
+    Route("course:inventory", COURSE_WORKSPACE, target="course"),
+    Route("course:person-create", COURSE_WORKSPACE, target="course", post=True),
+    Route("course:person-edit", COURSE_WORKSPACE, target="person", post=True),
+    Route("course:person-ring", POST_ONLY, target="person", clinical=False),
+    Route("course:circle-print", COURSE_WORKSPACE, target="course"),
+    Route("course:circle-snapshot", POST_ONLY, target="course", clinical=False),
+    Route("course:timeline", COURSE_WORKSPACE, target="course"),
+    Route("course:event-create", COURSE_WORKSPACE, target="course", post=True),
+    Route("course:event-edit", COURSE_WORKSPACE, target="event", post=True),
+    Route("course:session-create", COURSE_WORKSPACE, target="course", post=True),
+    Route("course:session", COURSE_WORKSPACE, target="session", post=True),
+    # Each therapist only ever sees their own note here (test_psychotherapy_notes.py).
+    Route("course:psychotherapy-note", COURSE_WORKSPACE, target="session", post=True),
+    Route("course:alert-create", SAFETY_ALERT, target="client", post=True),
+    Route("course:alert", SAFETY_ALERT, target="alert"),
+    Route("course:alert-acknowledge", POST_ONLY, target="alert", clinical=False),
+    Route("course:alert-follow-up", POST_ONLY, target="alert", clinical=False),
+    Route("course:alert-close", POST_ONLY, target="alert", clinical=False),
+    Route("course:alert-reopen", POST_ONLY, target="alert", clinical=False),
     Route("api:client-list", api(STAFF_PAGE)),
     Route("api:client-detail", api(CLIENT_RECORD), target="client"),
 ]
@@ -233,6 +274,7 @@ class PermissionMatrixTestCase(BaseTestCase):
     olga_profile: TherapistProfile
     tess_consultation: Consultation
     olga_consultation: Consultation
+    worlds: list[dict]
 
     @classmethod
     def setUpTestData(cls):
@@ -242,6 +284,8 @@ class PermissionMatrixTestCase(BaseTestCase):
         tomorrow = timezone.now() + timedelta(days=1)
         cls.tess_consultation = make_consultation(cls.tess_profile, tomorrow)
         cls.olga_consultation = make_consultation(cls.olga_profile, tomorrow)
+        # One of every course record for Cal (Tess's) and Dina (Olga's): iptcare/course.
+        cls.worlds = [make_world(cls.cal, cls.tess), make_world(cls.dina, cls.olga)]
 
     def user_for(self, role: str):
         if role == "anonymous":
@@ -268,6 +312,8 @@ class PermissionMatrixTestCase(BaseTestCase):
         if route.target == "consultation":
             consultations = (self.tess_consultation, self.olga_consultation)
             return [reverse(route.name, args=[c.code]) for c in consultations]
+        if route.target in ("course", "focus", "person", "event", "session", "alert"):
+            return [reverse(route.name, args=[world[route.target].code]) for world in self.worlds]
         if route.target == "note":
             return [reverse(route.name, args=[n.code]) for n in (self.note, self.dina_note)]
         return [reverse(route.name)]
@@ -276,6 +322,7 @@ class PermissionMatrixTestCase(BaseTestCase):
         return (
             list(Client.objects.order_by("pk").values_list("name", "updated_at")),
             list(Note.objects.order_by("pk").values_list("pk", "updated_at")),
+            snapshot_of_courses(),
         )
 
     def test_it_lists_every_url(self):
