@@ -20,6 +20,7 @@ from iptcare.booking.models import (
     SlotSummary,
     WeeklyWindow,
 )
+from iptcare.directory import services as directory_services
 from iptcare.directory.models import TherapistProfile
 
 CHUNK = 1000
@@ -128,6 +129,8 @@ def refresh_open_slots(profile: TherapistProfile, now: datetime | None = None) -
             "refreshed_at": now,
         },
     )
+    directory_services.record_free_calls({profile.pk: summary.next_free_at})
+    profile.next_free_call_at = summary.next_free_at
     return summary
 
 
@@ -158,7 +161,12 @@ def refresh_all_summaries(now: datetime | None = None, batch: int = 500) -> int:
                 unique_fields=["profile"],
                 update_fields=["next_free_at", "open_slots_in_horizon", "refreshed_at"],
             )
+            directory_services.record_free_calls({r.profile_id: r.next_free_at for r in rows})
     SlotSummary.objects.exclude(
         profile_id__in=ConsultationSettings.objects.values("profile_id")
     ).update(next_free_at=None, open_slots_in_horizon=0, refreshed_at=now)
+    without = TherapistProfile.objects.filter(
+        next_free_call_at__isnull=False, consultation_settings__isnull=True
+    ).values_list("pk", flat=True)
+    directory_services.record_free_calls(dict.fromkeys(without))
     return len(ids)

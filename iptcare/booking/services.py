@@ -37,6 +37,7 @@ from iptcare.booking.models import (
     Status,
 )
 from iptcare.booking.zones import is_time_zone
+from iptcare.directory import services as directory_services
 from iptcare.directory.models import License, TherapistProfile, Verification
 
 MAX_OPEN_REQUESTS_PER_EMAIL = 3
@@ -294,6 +295,8 @@ def _answer(consultation: Consultation, now: datetime, fields: list[str]) -> lis
     if consultation.responded_at is None:
         consultation.responded_at = now
         fields.append("responded_at")
+        profile_id = consultation.profile_id
+        transaction.on_commit(lambda: refresh_response_record(profile_id))
     return fields
 
 
@@ -475,6 +478,12 @@ def phrase_for(median_hours: float) -> str:
     if median_hours <= 48:
         return "usually replies within two days"
     return f"usually replies within {int(-(-median_hours // 24))} days"
+
+
+def refresh_response_record(profile_id: int) -> None:
+    """Put the profile's measured response phrase on its public profile."""
+    stats = response_stats_for([profile_id]).get(profile_id, ResponseStats(0, None, ""))
+    directory_services.record_reply_phrase(profile_id, stats.phrase)
 
 
 def response_stats(profile: TherapistProfile) -> ResponseStats:

@@ -22,6 +22,7 @@ from iptcare.booking.models import (
 )
 from iptcare.booking.services import email_digest
 from iptcare.booking.zones import default_zone
+from iptcare.directory import services as directory_services
 from iptcare.directory.models import TherapistProfile
 
 # (weekday, start hour, end hour) in the therapist's own zone; Monday is 0.
@@ -118,6 +119,9 @@ def add_generated_availability(profiles, now: datetime | None = None) -> int:
             ConsultationSettings.objects.bulk_create(settings)
             WeeklyWindow.objects.bulk_create(windows)
             SlotSummary.objects.bulk_create(summary_rows, ignore_conflicts=True)
+            directory_services.record_free_calls(
+                {row.profile_id: row.next_free_at for row in summary_rows}
+            )
         done += len(rows)
     return done
 

@@ -7,6 +7,7 @@ explains each place in the list.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from iptcare.directory.concerns import Concerns
 from iptcare.directory.vocabulary import INSURERS, LANGUAGES, labels
@@ -76,6 +77,8 @@ class Candidate:
     accepting_new_clients: bool
     licensed_states: tuple[str, ...]  # verified licenses only
     distance_miles: float | None = None
+    next_free_call_at: datetime | None = None  # the soonest free consultation call
+    days_to_free_call: float | None = None  # from the moment of matching
 
     @property
     def license_label(self) -> str:
@@ -201,6 +204,9 @@ def score(candidate: Candidate, concerns: Concerns, wishes: Wishes) -> Match:
     )
     if how != "in person":
         reasons.append("telehealth")
+    if candidate.days_to_free_call is not None:
+        # A free call soon counts a little, like a nearer office: up to 0.3 within days.
+        points += max(0.0, 0.3 - 0.02 * candidate.days_to_free_call)
 
     if wishes.language and wishes.language != "en":
         reasons.append(f"speaks {LANGUAGES.get(wishes.language, wishes.language)}")
@@ -231,12 +237,14 @@ def rank(
     candidates: list[Candidate], concerns: Concerns, wishes: Wishes, limit: int = 10
 ) -> list[Match]:
     """The best `limit` candidates that pass the hard constraints, best first. Ties go to the
-    nearer, then the cheaper, then alphabetical, so the order is stable."""
+    nearer, then the sooner free call, then the cheaper, then alphabetical, so the order is
+    stable."""
     scored = [score(c, concerns, wishes) for c in candidates if fits(c, wishes)]
     scored.sort(
         key=lambda m: (
             -m.score,
             m.candidate.distance_miles if m.candidate.distance_miles is not None else 1e9,
+            m.candidate.days_to_free_call if m.candidate.days_to_free_call is not None else 1e9,
             m.candidate.fee_usd if m.candidate.fee_usd is not None else 1e9,
             m.candidate.display_name,
         )

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from iptcare.accounts.models import User
 from iptcare.directory.vocabulary import choices, keys, to_mask
-from iptcare.lib.geo import US_STATES, mask_states, state_mask
+from iptcare.lib.geo import US_STATES, mask_states, state_mask, state_time_zone
 
 
 @deconstructible
@@ -79,6 +79,12 @@ class TherapistProfile(models.Model):
     fee_usd = models.PositiveIntegerField("fee per session (USD)", null=True, blank=True)
     sliding_scale = models.BooleanField(default=False)
     accepting_new_clients = models.BooleanField(default=True)
+    # When the next free consultation call starts (set by the booking app from real
+    # availability); None: no free call in the booking horizon. A therapist is shown as
+    # taking new clients only with both this and accepting_new_clients.
+    next_free_call_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Measured by the booking app from real requests, never typed in.
+    reply_phrase = models.CharField(max_length=80, blank=True, editable=False)
     approach = models.TextField(blank=True, help_text="In the therapist's own words.")
     photo = models.BinaryField(null=True, blank=True, editable=False)  # re-encoded JPEG
     photo_updated_at = models.DateTimeField(null=True, blank=True)
@@ -134,6 +140,15 @@ class TherapistProfile(models.Model):
 
     def make_slug(self) -> str:
         return slugify(f"{self.display_name} {self.city} {self.state} {str(self.code)[:6]}")[:120]
+
+    @property
+    def local_time_zone(self) -> str:
+        """The usual zone of the office's state, to show times in."""
+        return state_time_zone(self.state)
+
+    @property
+    def is_taking_new_clients(self) -> bool:
+        return self.accepting_new_clients and self.next_free_call_at is not None
 
     @property
     def is_listed(self) -> bool:
@@ -294,7 +309,14 @@ LISTING_COPIED = [
     "longitude",
 ]
 # The profile fields listing rows are made of.
-LISTING_SOURCES = {*LISTING_COPIED, "is_published", "training_mask", "licensed_mask", "state"}
+LISTING_SOURCES = {
+    *LISTING_COPIED,
+    "is_published",
+    "training_mask",
+    "licensed_mask",
+    "state",
+    "next_free_call_at",
+}
 
 
 def listing_rows(profile, model: type = Listing) -> list:
@@ -304,6 +326,10 @@ def listing_rows(profile, model: type = Listing) -> list:
     if not (profile.is_published and profile.training_mask > 0):
         return []
     copied = {name: getattr(profile, name) for name in LISTING_COPIED}
+    # Taking new clients: said so, and with a free consultation call to book.
+    copied["accepting_new_clients"] = (
+        profile.accepting_new_clients and profile.next_free_call_at is not None
+    )
     telehealth_mask = profile.licensed_mask if profile.offers_telehealth else 0
     copied["telehealth_mask"] = telehealth_mask
     video_states = set(mask_states(telehealth_mask))

@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.db.models.lookups import Exact, GreaterThan
+from django.utils import timezone
 
 from iptcare.directory.concerns import Concerns
 from iptcare.directory.matching import (
@@ -243,6 +244,7 @@ CANDIDATE_FIELDS = (
     "training_mask",
     "verified_training_mask",
     "licensed_mask",
+    "next_free_call_at",
 )
 
 
@@ -253,6 +255,11 @@ def to_candidate(row: dict[str, Any], distance: float | None) -> Candidate:
         for name in CANDIDATE_FIELDS
         if name not in ("code", "training_mask", "verified_training_mask", "licensed_mask")
     }
+    free_at = row["next_free_call_at"]
+    # Taking new clients: said so, and with a free consultation call to book.
+    fields["accepting_new_clients"] = row["accepting_new_clients"] and free_at is not None
+    if free_at is not None:
+        fields["days_to_free_call"] = max(0.0, (free_at - timezone.now()).total_seconds() / 86400)
     for name in ("specialties", "ipt_areas", "languages", "insurance"):
         fields[name] = tuple(fields[name])
     return Candidate(

@@ -1,6 +1,7 @@
 """Use cases on therapist profiles: editing, photos, verification and publishing."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +13,7 @@ from iptcare.directory.concerns import Concerns
 from iptcare.directory.matching import EITHER, IN_PERSON, Match, Wishes, meets, rank
 from iptcare.directory.models import (
     License,
+    Listing,
     TherapistProfile,
     Verification,
     Verified,
@@ -196,3 +198,39 @@ def save_profile_forms(request, actor: User, form, licenses, credentials) -> Non
 
 def formset_changed(formset, record) -> bool:
     return any(f.instance is record and f.has_changed() for f in formset.forms)
+
+
+def record_free_calls(next_free: dict[int, datetime | None]) -> None:
+    """Record, per profile id, when its next free consultation call starts (None: none in
+    the booking horizon). The booking app calls this whenever availability or bookings
+    change and on its periodic refresh; search and matching count a therapist as taking
+    new clients only with a free call. Bulk and cheap: it touches only what changed."""
+    if not next_free:
+        return
+    current = dict(
+        TherapistProfile.objects.filter(pk__in=list(next_free)).values_list(
+            "pk", "next_free_call_at"
+        )
+    )
+    changed = [
+        TherapistProfile(pk=pk, next_free_call_at=at)
+        for pk, at in next_free.items()
+        if pk in current and current[pk] != at
+    ]
+    if not changed:
+        return
+    opened = [p.pk for p in changed if p.next_free_call_at and current[p.pk] is None]
+    closed = [p.pk for p in changed if p.next_free_call_at is None]
+    with transaction.atomic():
+        TherapistProfile.objects.bulk_update(changed, ["next_free_call_at"], batch_size=500)
+        # The listing's copy of "taking new clients" (models.listing_rows) follows.
+        Listing.objects.filter(profile_id__in=closed).update(accepting_new_clients=False)
+        Listing.objects.filter(profile_id__in=opened, profile__accepting_new_clients=True).update(
+            accepting_new_clients=True
+        )
+
+
+def record_reply_phrase(profile_id: int, phrase: str) -> None:
+    """The profile's response record, measured by the booking app from real requests
+    ("usually replies within a day"; empty until there are enough of them)."""
+    TherapistProfile.objects.filter(pk=profile_id).update(reply_phrase=phrase)

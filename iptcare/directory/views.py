@@ -23,7 +23,7 @@ from iptcare.directory.forms import (
 from iptcare.directory.matching import label
 from iptcare.directory.models import IptCredential, License, Verification
 from iptcare.directory.search import Found, directory
-from iptcare.lib.geo import STATE_NAMES
+from iptcare.lib.geo import STATE_NAMES, state_time_zone
 from iptcare.lib.images import PhotoRefused
 
 PAGE_SIZE = 20
@@ -134,8 +134,10 @@ def match(request: HttpRequest) -> HttpResponse:
     form = MatchForm(request.POST or None)
     result = None
     words: list[str] = []
+    zone = ""
     if request.method == "POST" and form.is_valid():
         wishes = form.wishes()
+        zone = state_time_zone(wishes.state)  # times in the person's state's usual zone
         concerns = understand(form.cleaned_data["story"])
         result = services.find_matches(concerns, wishes, form.cleaned_data["place"])
         words = [label("ipt_areas", f.key).split(" (")[0].lower() for f in concerns.ipt_areas]
@@ -143,7 +145,12 @@ def match(request: HttpRequest) -> HttpResponse:
             CONCERN_WORDS.get(f.key, label("specialties", f.key).lower())
             for f in concerns.specialties[:3]
         ]
-    ctx = {"form": form, "result": result, "concern_words": list(dict.fromkeys(words))}
+    ctx = {
+        "form": form,
+        "result": result,
+        "concern_words": list(dict.fromkeys(words)),
+        "zone": zone,
+    }
     return render(request, "directory/match.html", ctx)
 
 

@@ -1,7 +1,9 @@
-"""A person in London books a free call with a demo therapist in Debian's Chromium: the page
-switches to the browser's time zone by itself, the request goes through, and both sides'
-emails carry a calendar file that parses with the right time and zone."""
+"""A person in London finds a therapist on the match page and books a free call from the
+result in Debian's Chromium, on a phone: the booking page switches to the browser's time
+zone by itself, the request goes through, and both sides' emails carry a calendar file
+that parses with the right time and zone."""
 
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,7 +17,6 @@ from playwright.sync_api import expect
 from iptcare.booking.models import Consultation, Status
 from iptcare.booking.services import email_digest
 from iptcare.booking.tests.helpers import run_due_tasks
-from iptcare.demo import data
 from iptcare.directory.models import TherapistProfile
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,10 +61,21 @@ def check_page(page, problems: list[str], name: str) -> None:
 def test_a_person_in_london_books_a_free_call(london_phone):
     call_command("demo", "--quiet")
     page, problems = london_phone
-    profile = TherapistProfile.objects.get(user__email=data.THERAPISTS[0]["email"])
-    page.goto(f"/therapists/{profile.slug}/book/")
+    # From a match result: a Californian abroad looks for a therapist by video.
+    page.goto("/find/")
+    page.get_by_label("State you live in").select_option(label="California")
+    page.get_by_label("Telehealth (video)").check()
+    page.get_by_label("In your own words, what is going on?").fill(
+        "Since my mother died I can't stop crying and I feel so alone."
+    )
+    page.get_by_role("button", name="Show therapists").click()
+    first_match = page.locator("article.therapist-card").first
+    expect(first_match).to_contain_text("Next free call:")
+    check_page(page, problems, "booking-match-results-phone")
+    first_match.get_by_role("link", name=re.compile("^Book a free call")).click()
     # The script picked the browser's zone and reloaded the times in it.
-    expect(page).to_have_url(f"/therapists/{profile.slug}/book/?tz=Europe%2FLondon")
+    expect(page).to_have_url(re.compile(r"/therapists/[^/]+/book/\?tz=Europe%2FLondon$"))
+    profile = TherapistProfile.objects.get(slug=page.url.split("/therapists/")[1].split("/")[0])
     expect(page.get_by_text("Times are shown in Europe/London")).to_be_visible()
     check_page(page, problems, "booking-london-phone")
 

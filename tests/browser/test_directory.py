@@ -157,8 +157,11 @@ def test_the_directory_filters_and_a_profile(open_page, demo, viewport):
     assert any(PERINATAL_THERAPIST in name for name in names), names
     check_page(page, console, errors, f"directory-search-{suffix}", phone=phone)
 
-    cards.get_by_role("link", name=PERINATAL_THERAPIST).click()
+    cards.get_by_role("link", name=PERINATAL_THERAPIST, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(PERINATAL_THERAPIST)
     expect(page.get_by_role("heading", name="IPT training")).to_be_visible()
     expect(page.locator("main")).to_contain_text("California")
+    # Taking new clients because there are real free consultation times, with a way to book.
+    expect(page.locator("main")).to_contain_text("Next free consultation call:")
+    expect(page.get_by_role("link", name=re.compile("^Book a free"))).to_be_visible()
     check_page(page, console, errors, f"profile-{suffix}", phone=phone)

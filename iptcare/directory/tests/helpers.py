@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.utils import timezone
 
 from iptcare.accounts.models import User
@@ -12,8 +14,11 @@ def make_profile(
     training=("ipt_course",),
     verified=True,
     published=True,
+    free_call_in: timedelta | None = timedelta(days=2),
     **fields,
 ) -> TherapistProfile:
+    """A profile with licenses and IPT training; by default with a free consultation call
+    in two days (as the booking app records it), so that it counts as taking clients."""
     defaults = {
         "display_name": user.name or user.email,
         "license_type": "LCSW",
@@ -36,4 +41,7 @@ def make_profile(
     for kind in training:
         IptCredential.objects.create(profile=profile, kind=kind, status=status)
     services.refresh_training(profile)
+    if free_call_in is not None:
+        services.record_free_calls({profile.pk: timezone.now() + free_call_in})
+        profile.refresh_from_db()
     return profile
