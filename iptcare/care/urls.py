@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iptcare.care import views
+from iptcare.care import invitations, views
 
 app_name = "care"
 urlpatterns = [
@@ -11,4 +11,9 @@ urlpatterns = [
     path("clients/<uuid:code>/notes/new/", views.note_create, name="note-create"),
     path("notes/<uuid:code>/", views.note_detail, name="note-detail"),
     path("notes/<uuid:code>/edit/", views.note_edit, name="note-edit"),
+    path(
+        "consultations/<uuid:code>/invite/",
+        invitations.invite_view,
+        name="invite-from-consultation",
+    ),
 ]
