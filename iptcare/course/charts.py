@@ -5,6 +5,7 @@ out. Every diagram has a table next to it for screen readers and for print.
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -159,9 +160,9 @@ def _year_ticks(first: date, last: date, scale) -> list[tuple[float, str]]:
 
 
 def timeline(
-    events: list[tuple[date, str, int | None, bool, str]],
-    moods: list[tuple[date, int, str]],
-    scores: list[tuple[str, date, int, int]],
+    events: Sequence[tuple[date, str, int | None, bool, str]],
+    moods: Sequence[tuple[date, int, str]],
+    scores: Sequence[tuple[str, date, int, int]],
 ) -> Timeline:
     """Life events (day, label, recalled mood, marks onset, category), session moods
     (day, 0-10, label) and questionnaire scores (instrument, day, total, maximum), on one

@@ -23,6 +23,7 @@ from iptcare.course.models import (
     FollowUpAction,
     GoalStatus,
     InventoryPerson,
+    NextStep,
     Ring,
     Session,
     TerminationSummary,
@@ -263,6 +264,9 @@ class FocusAreaForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["area"]
+        else:
+            cast(forms.ChoiceField, self.fields["area"]).choices = checklists.Area.choices
+        if self.instance.pk:
             self.fields["details"].help_text = self.instance.area and _area_help(self.instance.area)
         else:
             del self.fields["status"]
@@ -657,6 +661,7 @@ class TerminationSummaryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["next_step"]).choices = NextStep.choices
         limit_text(
             self,
             "gains",

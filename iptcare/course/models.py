@@ -128,10 +128,12 @@ class Course(ClientRecord):
             models.CheckConstraint(
                 name="course_planned_sessions_in_range",
                 condition=Q(planned_sessions__gte=1, planned_sessions__lte=protocol.MAX_SESSIONS),
+                violation_error_message="A course has 1 to 52 sessions.",
             ),
             models.CheckConstraint(
                 name="course_on_hold_knows_where_it_was",
                 condition=~Q(status=Status.ON_HOLD) | ~Q(held_status=""),
+                violation_error_message="A course on hold must know where it was.",
             ),
         ]
 
@@ -273,6 +275,7 @@ class FocusArea(ClientRecord):
             models.CheckConstraint(
                 name="focus_area_stage_only_for_disputes",
                 condition=Q(area=Area.ROLE_DISPUTE) | Q(dispute_stage=""),
+                violation_error_message="Only a role dispute has a stage.",
             ),
         ]
 
@@ -451,10 +454,15 @@ class InventoryPerson(ClientRecord):
     class Meta:
         ordering = ["ring", "created_at", "id"]
         constraints = [
-            models.CheckConstraint(name="person_ring_1_to_3", condition=Q(ring__in=[1, 2, 3])),
+            models.CheckConstraint(
+                name="person_ring_1_to_3",
+                condition=Q(ring__in=[1, 2, 3]),
+                violation_error_message="Choose the inner, middle or outer circle.",
+            ),
             models.CheckConstraint(
                 name="person_death_date_only_if_died",
                 condition=Q(is_deceased=True) | Q(died_on__isnull=True),
+                violation_error_message="A date of death is only for someone who has died.",
             ),
         ]
 
@@ -544,7 +552,9 @@ class TimelineEvent(ClientRecord):
         ordering = ["happened_on", "id"]
         constraints = [
             models.CheckConstraint(
-                name="timeline_mood_0_to_10", condition=Q(mood__isnull=True) | Q(mood__lte=10)
+                name="timeline_mood_0_to_10",
+                condition=Q(mood__isnull=True) | Q(mood__lte=10),
+                violation_error_message="Mood is rated from 0 to 10.",
             ),
         ]
 
@@ -637,9 +647,12 @@ class Session(ClientRecord):
                 name="session_number_only_if_attended",
                 condition=Q(attendance="attended", number__isnull=False)
                 | (~Q(attendance="attended") & Q(number__isnull=True)),
+                violation_error_message="Only attended sessions are numbered.",
             ),
             models.CheckConstraint(
-                name="session_mood_0_to_10", condition=Q(mood__isnull=True) | Q(mood__lte=10)
+                name="session_mood_0_to_10",
+                condition=Q(mood__isnull=True) | Q(mood__lte=10),
+                violation_error_message="Mood is rated from 0 to 10.",
             ),
         ]
 
@@ -830,6 +843,7 @@ class SafetyAlert(ClientRecord):
             models.CheckConstraint(
                 name="alert_closed_has_outcome",
                 condition=~Q(status=AlertStatus.CLOSED) | ~Q(outcome=""),
+                violation_error_message="Closing an alert needs an outcome.",
             ),
         ]
 

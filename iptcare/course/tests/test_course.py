@@ -47,7 +47,9 @@ class CourseTestCase(BaseTestCase):
         url = reverse("course:course-create", args=[self.cal.code])
         page = self.client.get(url)
         self.assertContains(page, 'value="adolescent" required id="id_adaptation_1" checked')
-        self.client.post(url, {"kind": "ipt", "adaptation": "adolescent", "start_date": "2026-01-05"})
+        self.client.post(
+            url, {"kind": "ipt", "adaptation": "adolescent", "start_date": "2026-01-05"}
+        )
         course = Course.objects.get(client=self.cal)
         self.assertEqual((course.planned_sessions, course.kind_label), (12, "IPT-A"))
         course.delete()
@@ -57,13 +59,14 @@ class CourseTestCase(BaseTestCase):
 
     def test_bad_plans_get_a_message_and_create_nothing(self):
         url = reverse("course:course-create", args=[self.cal.code])
+        plan = {"kind": "ipt", "adaptation": "adult", "start_date": "2026-01-05"}
         cases = [
-            ({"kind": "ipt", "adaptation": "adult", "start_date": "2026-01-05", "planned_sessions": 24}, "usually has 8 to 20"),
-            ({"kind": "ipc", "adaptation": "adult", "start_date": "2026-01-05", "planned_sessions": 2}, "3 to 52"),
-            ({"kind": "group", "adaptation": "adult", "start_date": "2026-01-05"}, "Select a valid choice"),
-            ({"kind": "ipt", "adaptation": "adult", "start_date": "soon"}, "Enter a valid date"),
-            ({"kind": "ipt", "adaptation": "adult", "start_date": "2026-01-05", "session_minutes": 500}, "15 to 180"),
-        ]  # fmt: skip
+            ({**plan, "planned_sessions": 24}, "usually has 8 to 20"),
+            ({**plan, "kind": "ipc", "planned_sessions": 2}, "3 to 52"),
+            ({**plan, "kind": "group"}, "Select a valid choice"),
+            ({**plan, "start_date": "soon"}, "Enter a valid date"),
+            ({**plan, "session_minutes": 500}, "15 to 180"),
+        ]
         for data, message in cases:
             with self.subTest(data=data):
                 response = self.client.post(url, data)
@@ -104,7 +107,9 @@ class CourseTestCase(BaseTestCase):
             "records-diagnosis_label": "Single episode depressive disorder",
             "records-psychoeducation_date": days_ago(1).isoformat(),
         }
-        self.assertRedirects(self.client.post(url, data), reverse("course:course", args=[course.code]))
+        self.assertRedirects(
+            self.client.post(url, data), reverse("course:course", args=[course.code])
+        )
         course.refresh_from_db()
         self.assertEqual(course.planned_sessions, 12)
         self.assertEqual(course.diagnosis_label, "Single episode depressive disorder")

@@ -10,7 +10,9 @@ from iptcare.course.protocol import CourseFacts, Kind, Move, Phase, Progress, St
 
 def phases(kind: str, planned: int) -> str:
     """'IIIMMMT' for a plan: one letter per session."""
-    return "".join(protocol.phase_of(kind, n, planned).value[0].upper() for n in range(1, planned + 1))
+    return "".join(
+        protocol.phase_of(kind, n, planned).value[0].upper() for n in range(1, planned + 1)
+    )
 
 
 @pytest.mark.parametrize(
@@ -44,7 +46,9 @@ def test_it_gives_the_phase_ranges_and_when_termination_is_due():
 
 def test_it_says_where_a_course_is_the_same_way_everywhere():
     assert protocol.position_label("weekly", 7, 16, "middle") == "Week 7 of 16, middle phase"
-    assert protocol.position_label("monthly", 3, 12, "maintenance") == "Session 3 of 12, maintenance"
+    assert (
+        protocol.position_label("monthly", 3, 12, "maintenance") == "Session 3 of 12, maintenance"
+    )
 
 
 @pytest.mark.parametrize(
@@ -72,9 +76,9 @@ def test_a_number_outside_the_usual_range_needs_a_reason():
 
 
 def facts(**values) -> CourseFacts:
-    base = {"kind": Kind.IPT, "status": Status.INITIAL}
-    base.update(values)
-    return CourseFacts(**base)
+    values.setdefault("kind", Kind.IPT)
+    values.setdefault("status", Status.INITIAL)
+    return CourseFacts(**values)
 
 
 def test_it_only_offers_the_protocols_moves():
@@ -111,7 +115,9 @@ def test_it_refuses_moves_the_protocol_does_not_have(status, to, message):
 
 
 def test_termination_needs_a_middle_phase_session_first():
-    verdict = protocol.check_move(facts(status=Status.MIDDLE, sessions_held=5), Move(to="termination"))
+    verdict = protocol.check_move(
+        facts(status=Status.MIDDLE, sessions_held=5), Move(to="termination")
+    )
     assert "No middle-phase session" in verdict.refusals[0]
     ok = protocol.check_move(
         facts(status=Status.MIDDLE, sessions_held=5, middle_sessions_held=1),
@@ -165,11 +171,15 @@ def test_completing_needs_focus_outcomes_and_a_summary_or_a_reason():
     assert "termination summary" in no_summary.refusals[0]
     with_reason = Move(to="completed", reason="Client moved abroad before the last session")
     assert protocol.check_move(facts(**base), with_reason).allowed
-    assert protocol.check_move(facts(**base, has_termination_summary=True), Move(to="completed")).allowed
+    assert protocol.check_move(
+        facts(**base, has_termination_summary=True), Move(to="completed")
+    ).allowed
 
 
 def test_closing_with_an_open_safety_alert_names_who_follows_it_up():
-    open_alert = facts(status=Status.TERMINATION, has_termination_summary=True, open_safety_alerts=1)
+    open_alert = facts(
+        status=Status.TERMINATION, has_termination_summary=True, open_safety_alerts=1
+    )
     assert "open safety alert" in protocol.check_move(open_alert, Move(to="completed")).refusals[0]
     named = Move(to="completed", follow_up_by="Dr Tess, call on Friday")
     assert protocol.check_move(open_alert, named).allowed
@@ -215,9 +225,7 @@ def test_it_reminds_what_is_due():
     termination_due = progress(
         status=Status.MIDDLE, sessions_held=13, next_appointment_on=date(2026, 5, 27)
     )
-    assert protocol.to_do(termination_due) == [
-        "Move to the termination phase (due by session 14)"
-    ]
+    assert protocol.to_do(termination_due) == ["Move to the termination phase (due by session 14)"]
     finished = progress(status=Status.TERMINATION, sessions_held=16)
     assert protocol.to_do(finished) == [
         "Write the termination summary",

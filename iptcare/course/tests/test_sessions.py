@@ -22,9 +22,9 @@ from iptcare.course.tests.helpers import (
 from iptcare.test import BaseTestCase
 
 
-def form_data(session: Session | None = None, **values) -> dict:
+def form_data(session: Session | None = None, **values: object) -> dict:
     """What the session screen posts, starting from a session's saved values."""
-    data = {
+    data: dict[str, object] = {
         "held_on": days_ago(1).isoformat(),
         "attendance": "attended",
         "mode": "in_person",
@@ -168,23 +168,28 @@ class RecordSessionTestCase(BaseTestCase):
         prefix = f"goal-{goal.code}"
         self.client.post(
             self.url,
-            form_data(
-                **{f"{prefix}-status": "tried", f"{prefix}-review": "Went on Sunday, felt lighter"}
-            ),
+            {
+                **form_data(),
+                f"{prefix}-status": "tried",
+                f"{prefix}-review": "Went on Sunday, felt lighter",
+            },
         )
         goal.refresh_from_db()
-        self.assertEqual((goal.status, goal.review), (GoalStatus.TRIED, "Went on Sunday, felt lighter"))
+        self.assertEqual(
+            (goal.status, goal.review), (GoalStatus.TRIED, "Went on Sunday, felt lighter")
+        )
         self.assertEqual(goal.reviewed_in, self.course.sessions.get(number=2))
 
     def test_a_dispute_stage_update_is_kept_with_its_history(self):
         focus = add_focus(self.course, self.tess, dispute_stage="impasse")
         to_middle(self.course, self.tess)
-        self.client.post(self.url, form_data(dispute_stage="renegotiation", focus_areas=[focus.code]))
+        self.client.post(
+            self.url, form_data(dispute_stage="renegotiation", focus_areas=[focus.code])
+        )
         focus.refresh_from_db()
         self.assertEqual(focus.dispute_stage, "renegotiation")
-        stages = DisputeStageChange.objects.filter(focus_area=focus).order_by("pk")
-        stages = stages.values_list("stage", flat=True)
-        self.assertEqual(list(stages), ["impasse", "renegotiation"])
+        changes = DisputeStageChange.objects.filter(focus_area=focus).order_by("pk")
+        self.assertEqual([c.stage for c in changes], ["impasse", "renegotiation"])
 
     def test_another_courses_focal_area_is_refused(self):
         other = make_course(self.cleo, self.otto)
@@ -228,10 +233,14 @@ class OptimisticLockingTestCase(BaseTestCase):
         second_tab["version"] = "2"
         self.assertRedirects(self.client.post(self.url, second_tab), self.url)
         self.session.refresh_from_db()
-        self.assertEqual((self.session.progress_note, self.session.version), ("First, and what tab two adds", 3))
+        self.assertEqual(
+            (self.session.progress_note, self.session.version), ("First, and what tab two adds", 3)
+        )
 
     def test_a_refused_save_does_not_use_up_the_version(self):
-        bad = form_data(self.session, held_on=(timezone.localdate() + timedelta(days=3)).isoformat())
+        bad = form_data(
+            self.session, held_on=(timezone.localdate() + timedelta(days=3)).isoformat()
+        )
         self.client.post(self.url, bad)
         self.session.refresh_from_db()
         self.assertEqual(self.session.version, 1)
@@ -247,4 +256,6 @@ class OptimisticLockingTestCase(BaseTestCase):
             form_data(later, attendance="cancelled_by_client", mood=""),
         )
         later.refresh_from_db()
-        self.assertEqual((later.attendance, later.number, later.phase), ("cancelled_by_client", None, ""))
+        self.assertEqual(
+            (later.attendance, later.number, later.phase), ("cancelled_by_client", None, "")
+        )

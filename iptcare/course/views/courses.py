@@ -353,7 +353,8 @@ def course_export(request: AuthedRequest, code: UUID) -> HttpResponse:
     """The course record as JSON. Psychotherapy notes stay out unless their author asks,
     and then only the author's own."""
     course = access.access_course(request, code)
-    form = ExportForm(request.POST or None)
+    # Bound on any POST: with the box unticked the form posts no field at all.
+    form = ExportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         return _download(request, course, form.cleaned_data["include_psychotherapy_notes"])
     ctx = workspace(request, course, "course")

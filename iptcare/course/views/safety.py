@@ -13,7 +13,7 @@ from iptcare.course import access, safety
 from iptcare.course.forms import CloseAlertForm, FollowUpForm, RaiseAlertForm, ReopenAlertForm
 from iptcare.course.models import AlertSource, SafetyAlert
 from iptcare.course.services import Refused
-from iptcare.course.views.common import refuse, workspace_view
+from iptcare.course.views.common import workspace_view
 
 
 @workspace_view
@@ -37,6 +37,8 @@ def alert_create(request: AuthedRequest, code: UUID) -> HttpResponse:
 
 
 def _alert_page(request, alert: SafetyAlert, **forms) -> HttpResponse:
+    """The alert with its history and the next step's form; `forms` carries a form that
+    was posted with errors, and `refusals`, the reasons a step was refused."""
     ctx = {
         "alert": alert,
         "client": alert.client,
@@ -46,6 +48,7 @@ def _alert_page(request, alert: SafetyAlert, **forms) -> HttpResponse:
         "close_form": forms.get("close_form") or CloseAlertForm(),
         "reopen_form": forms.get("reopen_form") or ReopenAlertForm(),
         "is_therapist": request.user.is_therapist,
+        "refusals": forms.get("refusals", []),
     }
     return render(request, "course/alert_detail.html", ctx)
 
@@ -79,7 +82,7 @@ def alert_follow_up(request: AuthedRequest, code: UUID) -> HttpResponse:
                 request, request.user, alert, form.cleaned_data["action"], form.cleaned_data["text"]
             )
         except Refused as error:
-            refuse(form, error)
+            return _alert_page(request, alert, follow_up_form=form, refusals=error.messages)
         else:
             messages.success(request, "Recorded.")
             return redirect("course:alert", code=alert.code)
@@ -101,7 +104,7 @@ def alert_close(request: AuthedRequest, code: UUID) -> HttpResponse:
                 form.cleaned_data["note"],
             )
         except Refused as error:
-            refuse(form, error)
+            return _alert_page(request, alert, close_form=form, refusals=error.messages)
         else:
             messages.success(request, "The alert is closed.")
             return redirect("course:alert", code=alert.code)
@@ -117,7 +120,7 @@ def alert_reopen(request: AuthedRequest, code: UUID) -> HttpResponse:
         try:
             safety.reopen_alert(request, request.user, alert, form.cleaned_data["reason"])
         except Refused as error:
-            refuse(form, error)
+            return _alert_page(request, alert, reopen_form=form, refusals=error.messages)
         else:
             messages.success(request, "The alert is open again.")
             return redirect("course:alert", code=alert.code)
