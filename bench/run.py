@@ -50,9 +50,11 @@ BENCHES = {
     "audit_log": ("bench.audit_log", 100_000, 1_000_000, 100),
     # n is the largest of the sizes 1,000, 10,000, 100,000 ... n; iterations = queries.
     "match": ("bench.match", 100_000, 1_000_000, 200),
+    # n = generated therapists; iterations = timed rounds of the slots cases.
+    "booking": ("bench.booking", 200, 2_000, 500),
 }
 # Benchmarks whose worker writes lines under other names too (table order).
-ALSO_EMITS = {"match": ("search",)}
+ALSO_EMITS = {"match": ("search",), "booking": ("slots",)}
 WORKER_TIMEOUT = 3600
 PG_DEFAULT = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "password": ""}
 
@@ -315,6 +317,14 @@ def _row(r: dict) -> list[str]:
         if "index_used" in r:
             notes.append(f"{r['rows_matched']:,} rows")
             notes.append("practice_at index" if r["index_used"] else "no practice_at index")
+    if "bookings_per_s" in r:
+        notes.append(f"{r['bookings_per_s']:,.0f} bookings/s")
+        notes.append(f"{r['succeeded']:,} booked, {r['taken']:,} taken")
+        if r.get("refused") or r.get("errors"):
+            notes.append(f"{r['refused']} refused, {r['errors']} errors")
+        notes.append(f"{r['double_bookings']} double bookings")
+        met = r.get("meets_target")
+        notes.append(f"target >= {r['target_bookings_per_s']:g}/s {'met' if met else 'MISSED'}")
     if "wall_s" in r:
         notes.append(f"wall {r['wall_s']:.2f} s")
         if r.get("rows_per_s"):
