@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -19,6 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.db.models.lookups import Exact, GreaterThan
 from django.utils import timezone
@@ -107,19 +109,44 @@ def ways_to_reach(
     ]
 
 
+def _column(name: str) -> str:
+    return f"{connection.ops.quote_name(Listing._meta.db_table)}.{connection.ops.quote_name(name)}"
+
+
+class Score:
+    """A sum of weighted SQL conditions on Listing columns, as one raw SQL expression with
+    parameters: built from vocabulary bits and numbers only, never from text a person
+    typed. (The same as Case/When expressions, which cost more to compile than the query
+    takes to run, on every match.)"""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.params: list[Any] = []
+
+    def when_bits(self, column: str, bits: int, weight: float, *, all_of: bool = False):
+        test = "= %s" if all_of else "<> 0"
+        self.parts.append(f"CASE WHEN ({_column(column)} & %s) {test} THEN %s ELSE 0 END")
+        self.params += [bits, bits, weight] if all_of else [bits, weight]
+
+    def when(self, sql: str, params: list[Any], weight: float):
+        self.parts.append(f"CASE WHEN {sql} THEN %s ELSE 0 END")
+        self.params += [*params, weight]
+
+    def constant(self, weight: float):
+        self.parts.append("%s")
+        self.params.append(weight)
+
+    def expression(self, output_field):
+        sql = " + ".join(self.parts) if self.parts else "0"
+        # Column names and placeholders from this module only; every value is a parameter.
+        return RawSQL(f"({sql})", tuple(self.params), output_field=output_field)  # noqa: S611
+
+
 def first_score(concerns: Concerns, wishes: Wishes):
     """A SQL score close to matching.score, to shortlist before the exact ranking."""
-    terms: list[Any] = [Value(0.0)]
+    score = Score()
     for finding in concerns.ipt_areas:
-        terms.append(
-            Case(
-                When(
-                    has_bit("area_mask", bit("ipt_areas", finding.key)),
-                    then=Value(3.0 * finding.confidence),
-                ),
-                default=Value(0.0),
-            )
-        )
+        score.when_bits("area_mask", bit("ipt_areas", finding.key), 3.0 * finding.confidence)
     wanted = {
         f.key: f.confidence
         for f in concerns.specialties
@@ -128,31 +155,11 @@ def first_score(concerns: Concerns, wishes: Wishes):
     for key in wishes.preferences:
         wanted[key] = wanted.get(key, 0.0) + 0.75
     for key, confidence in wanted.items():
-        terms.append(
-            Case(
-                When(
-                    has_bit("specialty_mask", bit("specialties", key)), then=Value(2.0 * confidence)
-                ),
-                default=Value(0.0),
-            )
-        )
-    terms.append(
-        Case(
-            When(is_certified=True, then=Value(1.0)),
-            default=Value(0.0),
-        )
-    )
+        score.when_bits("specialty_mask", bit("specialties", key), 2.0 * confidence)
+    score.when(_column("is_certified"), [], 1.0)
     if wishes.insurance:
-        terms.append(
-            Case(
-                When(has_bit("insurance_mask", bit("insurers", wishes.insurance)), then=Value(1.0)),
-                default=Value(0.0),
-            )
-        )
-    total: Any = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return ExpressionWrapper(total, output_field=FloatField())
+        score.when_bits("insurance_mask", bit("insurers", wishes.insurance), 1.0)
+    return score.expression(FloatField())
 
 
 def _decode(mask: int, vocabulary_name: str) -> tuple[str, ...]:
@@ -166,30 +173,24 @@ def soft_rank(wishes: Wishes):
     """4 x budget met + 2 x insurance met + 1 x chosen specialties met (a wish not made
     counts as met). Ordering by it puts, first, whoever meets the most of the wishes that
     find_matches gives up last, so one shortlist serves every step of relaxing."""
-
-    def term(condition: Q, weight: int):
-        return Case(When(condition, then=Value(weight)), default=Value(0))
-
-    terms: list[Any] = [Value(0)]
+    score = Score()
     if wishes.max_fee is not None:
-        terms.append(term(Q(fee_usd__lte=wishes.max_fee) | Q(sliding_scale=True), 4))
+        fee, sliding = _column("fee_usd"), _column("sliding_scale")
+        score.when(f"({fee} <= %s OR {sliding})", [wishes.max_fee], 4)
     else:
-        terms.append(Value(4))
+        score.constant(4)
     if wishes.insurance:
-        terms.append(term(Q(has_bit("insurance_mask", bit("insurers", wishes.insurance))), 2))
+        score.when_bits("insurance_mask", bit("insurers", wishes.insurance), 2)
     else:
-        terms.append(Value(2))
+        score.constant(2)
     if wishes.preferences:
         wanted = 0
         for key in wishes.preferences:
             wanted |= bit("specialties", key)
-        terms.append(term(Q(has_all_bits("specialty_mask", wanted)), 1))
+        score.when_bits("specialty_mask", wanted, 1, all_of=True)
     else:
-        terms.append(Value(1))
-    total: Any = terms[0]
-    for item in terms[1:]:
-        total = total + item
-    return ExpressionWrapper(total, output_field=BigIntegerField())
+        score.constant(1)
+    return score.expression(BigIntegerField())
 
 
 def candidates(
