@@ -11,9 +11,11 @@ from datetime import date
 
 # --- closeness circle ----------------------------------------------------------------
 
-CIRCLE_SIZE = 640
+# The drawing is wider than the rings, so that labels beside the outer people fit.
+CIRCLE_WIDTH = 840
+CIRCLE_HEIGHT = 640
 RING_RADII = (110, 210, 300)  # outer edges of the inner, middle and outer circles
-PEOPLE_RADII = (72, 162, 256)  # where the people of each circle sit
+PEOPLE_RADII = (70, 160, 255)  # where the people of each circle sit
 LABEL_CHARS = 18
 
 
@@ -33,8 +35,10 @@ class CirclePerson:
 
 @dataclass(frozen=True)
 class Circle:
-    size: int
-    centre: int
+    width: int
+    height: int
+    centre_x: int
+    centre_y: int
     rings: list[tuple[int, int, str]]  # (ring, radius, label)
     people: list[CirclePerson]
     centre_label: str
@@ -47,7 +51,7 @@ def shorten(text: str, limit: int = LABEL_CHARS) -> str:
 def circle(centre_label: str, people: list[tuple[str, int, tuple[str, ...]]]) -> Circle:
     """People as (label, ring 1-3, flags) around the client in the centre. Each ring's
     people are spread evenly, each ring turned a little so labels don't line up."""
-    centre = CIRCLE_SIZE // 2
+    cx, cy = CIRCLE_WIDTH // 2, CIRCLE_HEIGHT // 2
     placed: list[CirclePerson] = []
     by_ring: dict[int, list[tuple[int, str, tuple[str, ...]]]] = {1: [], 2: [], 3: []}
     for number, (label, ring, flags) in enumerate(people, start=1):
@@ -57,8 +61,8 @@ def circle(centre_label: str, people: list[tuple[str, int, tuple[str, ...]]]) ->
         offset = (-90 + 25 * (ring - 1)) * math.pi / 180
         for i, (number, label, flags) in enumerate(members):
             angle = offset + 2 * math.pi * i / max(len(members), 1)
-            x = centre + radius * math.cos(angle)
-            y = centre + radius * math.sin(angle)
+            x = cx + radius * math.cos(angle)
+            y = cy + radius * math.sin(angle)
             right = math.cos(angle) >= -0.01
             placed.append(
                 CirclePerson(
@@ -80,7 +84,9 @@ def circle(centre_label: str, people: list[tuple[str, int, tuple[str, ...]]]) ->
         (2, RING_RADII[1], "Middle"),
         (1, RING_RADII[0], "Inner"),
     ]
-    return Circle(CIRCLE_SIZE, centre, rings, placed, shorten(centre_label, 14))
+    # The centre holds the client's first name: it has to fit inside a small circle.
+    first_name = centre_label.split()[0] if centre_label.split() else centre_label
+    return Circle(CIRCLE_WIDTH, CIRCLE_HEIGHT, cx, cy, rings, placed, shorten(first_name, 10))
 
 
 # --- timeline and scores -------------------------------------------------------------
@@ -90,7 +96,7 @@ MOOD_HEIGHT = 240
 SCORES_HEIGHT = 160
 LEFT = 48
 RIGHT = 16
-TOP = 16
+TOP = 28
 BOTTOM = 36
 
 

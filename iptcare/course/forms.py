@@ -201,10 +201,10 @@ class MoveForm(forms.Form):
         label="I have seen the reminders and move on anyway", required=False
     )
 
-    def __init__(self, *args, moves: list[Status], **kwargs):
+    def __init__(self, *args, current: str, moves: list[Status], **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["to"]).choices = [
-            (to.value, protocol.VERBS[to]) for to in moves
+            (to.value, protocol.verb(current, to)) for to in moves
         ]
 
     def move(self) -> protocol.Move:

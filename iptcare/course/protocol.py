@@ -233,6 +233,15 @@ VERBS = {
 }
 
 
+def verb(current: str, to: str) -> str:
+    """The words for a move from `current` to `to`: going back and resuming say so."""
+    if current == Status.ON_HOLD and to in RUNNING:
+        return f"Resume the course ({Status(to).label.lower()})"
+    if is_earlier_phase(to, current):
+        return f"Go back to the {Status(to).label.lower()}"
+    return VERBS[Status(to)]
+
+
 @dataclass(frozen=True)
 class CourseFacts:
     """What the status rules look at, gathered by the caller from the database."""

@@ -9,11 +9,10 @@ from iptcare.course import charts
 def test_the_circle_puts_the_client_in_the_centre_and_people_on_their_ring():
     people = [("Mum", 1, ()), ("Sam", 1, ("conflict",)), ("Boss", 3, ()), ("Grandad", 2, ("died",))]
     circle = charts.circle("Casey Lindgren-Moss", people)
-    centre = circle.centre
-    assert circle.centre_label == "Casey Lindgre…"
+    assert circle.centre_label == "Casey"
     assert [p.number for p in circle.people] == [1, 2, 3, 4]
     for person in circle.people:
-        distance = math.hypot(person.x - centre, person.y - centre)
+        distance = math.hypot(person.x - circle.centre_x, person.y - circle.centre_y)
         assert abs(distance - charts.PEOPLE_RADII[person.ring - 1]) < 0.2
         inner = charts.RING_RADII[person.ring - 2] if person.ring > 1 else 0
         assert inner < distance < charts.RING_RADII[person.ring - 1]
@@ -28,6 +27,13 @@ def test_long_labels_are_shortened_in_the_drawing_only():
     person = circle.people[0]
     assert person.label == "My manager at the old warehouse job"
     assert len(person.short) == charts.LABEL_CHARS
+    # Labels stay inside the drawing, whichever side of the circle they are on.
+    many = charts.circle("Cal", [("x" * 40, 3, ())] * 12)
+    for p in many.people:
+        width = len(p.short) * 8 + 12
+        right = p.text_x + width if p.anchor == "start" else p.text_x
+        left = p.text_x - width if p.anchor == "end" else p.text_x
+        assert left >= 0 and right <= many.width
 
 
 def test_the_timeline_lines_up_events_moods_and_scores_on_one_axis():

@@ -74,8 +74,7 @@ def course_detail(request: AuthedRequest, code: UUID) -> HttpResponse:
         sessions=sessions,
         chart=session_chart(course, sessions),
         to_do=protocol.to_do(progress),
-        moves=protocol.moves_from(facts),
-        verbs=protocol.VERBS,
+        moves=[(to, protocol.verb(course.status, to)) for to in protocol.moves_from(facts)],
         history=course.status_changes.select_related("actor"),
         next_number=ctx["held"] + 1,
         can_record=course.status in (Status.DRAFT, *protocol.RUNNING),
@@ -118,7 +117,7 @@ def course_move(request: AuthedRequest, code: UUID) -> HttpResponse:
     facts = services.course_facts(course)
     moves = protocol.moves_from(facts)
     initial = {"to": request.GET.get("to")} if request.GET.get("to") in moves else None
-    form = MoveForm(request.POST or None, initial=initial, moves=moves)
+    form = MoveForm(request.POST or None, initial=initial, current=course.status, moves=moves)
     reminders: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:

@@ -76,6 +76,8 @@ def _page(request, course: Course, form, session, goal_forms, *, changed=None, n
         scores=signals.collect(signals.session_scores, session=session) if session else [],
         previous=earlier.order_by("-held_on", "-id")[:4],
         course_phase=course.phase,
+        is_latest=session is None
+        or not course.sessions.filter(held_on__gt=session.held_on).exists(),
         remaining=course.planned_sessions - this if (this := shown.number or number) else None,
         phase_label=Phase(form.checklist_phase).label if form.checklist_phase else "",
     )

@@ -26,6 +26,7 @@ from iptcare.accounts.models import Practice, Role, User
 from iptcare.care import services
 from iptcare.care.models import Client
 from iptcare.demo import booking as demo_booking
+from iptcare.demo import course as demo_course
 from iptcare.demo import data
 from iptcare.directory import services as directory_services
 from iptcare.directory.models import (
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             for client in data.CLIENTS:
                 self._client(client, practices)
             demo_booking.add_demo_availability(self._demo_profiles())
+            demo_course.add_demo_courses()
         if therapists:
             self._generate_therapists(therapists, practices["lakeside"])
             generated = TherapistProfile.objects.filter(
