@@ -281,9 +281,14 @@ class Listing(models.Model):
                 name="listing_fee",
                 condition=Q(fee_usd__isnull=False),
             ),
-            # Offices in a bounding box.
+            # Offices in a bounding box, with what matching scores them by.
             models.Index(
-                fields=["latitude", "longitude"],
+                "latitude",
+                "longitude",
+                "profile",
+                "state",
+                "is_certified",
+                *(name for name in LISTING_COVERED if name not in ("latitude", "longitude")),
                 name="listing_office",
                 condition=Q(office_here=True),
             ),
