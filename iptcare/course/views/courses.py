@@ -35,7 +35,9 @@ from iptcare.course.views.common import refuse, workspace, workspace_view
 @require_http_methods(["GET", "POST"])
 def course_create(request: AuthedRequest, code: UUID) -> HttpResponse:
     client = access.access_client_for_course(request, code)
-    form = CourseForm(request.POST or None, client=client)
+    asked = request.GET.get("kind")
+    initial = {"kind": asked} if asked in protocol.Kind.values else None
+    form = CourseForm(request.POST or None, client=client, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             course = services.start_course(request, request.user, client, form.cleaned_data)
