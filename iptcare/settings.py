@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "iptcare.booking",
     "iptcare.care",
     "iptcare.course",
+    "iptcare.measures",
     "iptcare.portal",
     "iptcare.demo",
     "django.contrib.admin",

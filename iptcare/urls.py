@@ -18,6 +18,7 @@ urlpatterns = [
     path("app/", dashboard, name="dashboard"),
     path("app/", include("iptcare.care.urls")),
     path("app/", include("iptcare.course.urls")),
+    path("app/", include("iptcare.measures.urls")),
     path("practice/", include("iptcare.accounts.urls")),
     path("portal/", include("iptcare.portal.urls")),
     path("", include("iptcare.directory.urls")),

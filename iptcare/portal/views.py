@@ -1,15 +1,103 @@
-"""The client portal: a client's own pages. They take no ids; the record is the user's own."""
+"""The client portal: a client's own pages. They take no ids but codes of the client's own
+questionnaires, which are looked up within their own record (404 for anyone else's)."""
 
+from uuid import UUID
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from iptcare.accounts.access import AuthedRequest
 from iptcare.care.access import own_client_record
+from iptcare.course.services import Refused, sessions_held
+from iptcare.measures import access as measures_access
+from iptcare.measures import scoring, services
+from iptcare.measures.forms import posted_answers
+from iptcare.measures.models import ResponseStatus
 
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
     client = own_client_record(request)
-    ctx = {"client": client, "therapists": client.therapists.order_by("name")}
+    course = services.open_course(client)
+    ctx = {
+        "client": client,
+        "therapists": client.therapists.order_by("name"),
+        "course": course,
+        "position": course.position(sessions_held(course)) if course else "",
+        "due": services.due_assignments(course),
+    }
     return render(request, "portal/home.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def questionnaire(request: AuthedRequest, code: UUID) -> HttpResponse:
+    client = own_client_record(request)
+    assignment = measures_access.own_assignment(request, client, code)
+    definition = assignment.definition
+    errors: list[str] = []
+    try:
+        draft = services.open_draft(assignment)
+    except Refused as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect("portal:home")
+    answers = draft.answers
+    if request.method == "POST":
+        if request.POST.get("response") != str(draft.code):
+            # A form from a response that was sent already, or a stale tab.
+            messages.error(request, "These answers were sent already; nothing was changed.")
+            return redirect("portal:home")
+        raw = posted_answers(request.POST)
+        submit = request.POST.get("action") == "send"
+        try:
+            saved = services.save_answers(request, request.user, draft, raw, submit=submit)
+        except scoring.InvalidAnswers as invalid:
+            errors = invalid.errors
+        except Refused as refused:
+            messages.error(request, " ".join(refused.messages))
+            return redirect("portal:home")
+        else:
+            if saved.is_sent or saved.critical:
+                return redirect("portal:questionnaire-done", code=saved.response.code)
+            answers = saved.response.answers
+            if saved.missing:
+                numbers = ", ".join(str(n) for n in saved.missing)
+                errors = [
+                    f"Please answer every question to send it (still open: {numbers}). "
+                    "We saved your answers so far."
+                ]
+            else:
+                messages.success(request, "Your answers are saved. You can come back to finish.")
+                return redirect("portal:home")
+    ctx = {
+        "client": client,
+        "assignment": assignment,
+        "instrument": definition,
+        "draft": draft,
+        "answers": answers,
+        "errors": errors,
+    }
+    return render(request, "portal/questionnaire.html", ctx, status=400 if errors else 200)
+
+
+@login_required
+def questionnaire_done(request: AuthedRequest, code: UUID) -> HttpResponse:
+    client = own_client_record(request)
+    response = measures_access.own_response(request, client, code)
+    words = ""
+    if response.status == ResponseStatus.SUBMITTED and response.total is not None:
+        points = services.history(response.course, response.instrument)
+        mine = next((p for p in points if p.response.pk == response.pk), None)
+        words = scoring.client_words(mine.change if mine else None, response.total)
+    ctx = {
+        "client": client,
+        "response": response,
+        "instrument": response.definition,
+        "words": words,
+        "needs_help": response.alert_raised,
+        "is_sent": response.status == ResponseStatus.SUBMITTED,
+    }
+    return render(request, "portal/questionnaire_done.html", ctx)

@@ -16,6 +16,7 @@ from iptcare.care.models import Client, Note
 from iptcare.course.tests.helpers import make_world, snapshot_of_courses
 from iptcare.directory.models import TherapistProfile
 from iptcare.directory.tests.helpers import make_profile
+from iptcare.measures.tests.helpers import assign, submit
 from iptcare.test import BaseTestCase
 
 # The cast (iptcare/test.py): Cal is Tess's client in Practice One, Cleo is Otto's, Ada is
@@ -151,6 +152,19 @@ NOTE_EDIT = NOTE_WRITE_ON_CLIENT  # Tess and Olga wrote the notes; see test_note
 # safety alerts are also for the practice admins, the safety leads (course/access.py).
 COURSE_WORKSPACE = NOTE_WRITE_ON_CLIENT
 SAFETY_ALERT = CLIENT_RECORD
+# A client's own questionnaire (Cal's, Dina's): staff have no portal (403), anyone else 404.
+OWN_QUESTIONNAIRE = row(
+    anonymous=(302, 302),
+    cal=(200, 404),
+    cleo=(404, 404),
+    dina=(404, 200),
+    tess=(403, 403),
+    otto=(403, 403),
+    ada=(403, 403),
+    olga=(403, 403),
+    oona=(403, 403),
+    opal=(403, 403),
+)
 
 
 def api(statuses: dict) -> dict:
@@ -244,6 +258,10 @@ MATRIX = [
     Route("course:alert-follow-up", POST_ONLY, target="alert", clinical=False),
     Route("course:alert-close", POST_ONLY, target="alert", clinical=False),
     Route("course:alert-reopen", POST_ONLY, target="alert", clinical=False),
+    Route("measures:course", COURSE_WORKSPACE, target="course", post=True),
+    # Posting answers: iptcare/measures/tests/test_portal_questionnaire.py.
+    Route("portal:questionnaire", OWN_QUESTIONNAIRE, target="assignment"),
+    Route("portal:questionnaire-done", OWN_QUESTIONNAIRE, target="response"),
     Route("api:client-list", api(STAFF_PAGE)),
     Route("api:client-detail", api(CLIENT_RECORD), target="client"),
 ]
@@ -286,6 +304,10 @@ class PermissionMatrixTestCase(BaseTestCase):
         cls.olga_consultation = make_consultation(cls.olga_profile, tomorrow)
         # One of every course record for Cal (Tess's) and Dina (Olga's): iptcare/course.
         cls.worlds = [make_world(cls.cal, cls.tess), make_world(cls.dina, cls.olga)]
+        # A questionnaire with one sent response in each course: iptcare/measures.
+        for world, therapist in zip(cls.worlds, (cls.tess, cls.olga), strict=True):
+            world["assignment"] = assign(world["course"], therapist, "gad7", "once")
+            world["response"] = submit(world["assignment"], [1] * 7)
 
     def user_for(self, role: str):
         if role == "anonymous":
@@ -312,6 +334,8 @@ class PermissionMatrixTestCase(BaseTestCase):
         if route.target == "consultation":
             consultations = (self.tess_consultation, self.olga_consultation)
             return [reverse(route.name, args=[c.code]) for c in consultations]
+        if route.target in ("assignment", "response"):
+            return [reverse(route.name, args=[world[route.target].code]) for world in self.worlds]
         if route.target in ("course", "focus", "person", "event", "session", "alert"):
             return [reverse(route.name, args=[world[route.target].code]) for world in self.worlds]
         if route.target == "note":

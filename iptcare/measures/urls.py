@@ -1,0 +1,8 @@
+from django.urls import path
+
+from iptcare.measures import views
+
+app_name = "measures"
+urlpatterns = [
+    path("courses/<uuid:code>/questionnaires/", views.course_measures, name="course"),
+]

@@ -1,0 +1,90 @@
+"""The therapist's questionnaire page of a course: what is assigned, and progress."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from iptcare.accounts.access import AuthedRequest
+from iptcare.course import access as course_access
+from iptcare.course.models import Course, Session, TimelineEvent
+from iptcare.course.services import Refused, sessions_held
+from iptcare.course.views.common import TABS, workspace_view
+from iptcare.measures import charts, instruments, services
+from iptcare.measures.forms import AssignForm
+
+
+def progress(course: Course) -> list[dict]:
+    """Per instrument used in the course: its chart, and the rows of the table beside it."""
+    used = list(
+        course.assignments.order_by("instrument").values_list("instrument", flat=True).distinct()
+    )
+    sessions = list(
+        Session.objects.filter(course=course, attendance="attended")
+        .exclude(number=None)
+        .order_by("held_on")
+    )
+    markers = [(s.held_on, f"S{s.number}", "session") for s in sessions]
+    phase = ""
+    for s in sessions:
+        if s.phase and s.phase != phase and phase:
+            markers.append((s.held_on, s.get_phase_display(), "phase"))
+        phase = s.phase or phase
+    events = TimelineEvent.objects.filter(course=course, happened_on__gte=course.start_date)
+    markers += [(e.happened_on, "Event", "event") for e in events]
+    end = course.ended_on or course.planned_end_date
+    found = []
+    for instrument_id in used:
+        definition = instruments.get(instrument_id)
+        points = services.history(course, instrument_id)
+        if not points:
+            continue
+        chart = charts.build(
+            f"{definition.short_name} scores",
+            definition.maximum,
+            [(b.low, b.high, b.label) for b in definition.bands],
+            [(p.taken_on, p.total, p.response.alert_raised) for p in points],
+            course.start_date,
+            end,
+            markers,
+        )
+        found.append({"instrument": definition, "chart": chart, "points": points})
+    return found
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def course_measures(request: AuthedRequest, code: UUID) -> HttpResponse:
+    course = course_access.access_course(request, code)
+    form = AssignForm(request.POST or None)
+    refusals: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assign_instrument(
+                request,
+                request.user,
+                course,
+                form.cleaned_data["instrument"],
+                form.cleaned_data["schedule"],
+            )
+        except Refused as refused:
+            refusals = refused.messages
+        else:
+            messages.success(request, "The questionnaire is assigned; the client sees it when due.")
+            return redirect("measures:course", code=course.code)
+    held = sessions_held(course)
+    ctx = {
+        "course": course,
+        "client": course.client,
+        "held": held,
+        "position": course.position(held),
+        "alerts": course_access.open_alerts(request, [course.client]),
+        "tabs": TABS,
+        "assignments": course.assignments.filter(is_active=True),
+        "form": form,
+        "refusals": refusals,
+        "progress": progress(course),
+    }
+    return render(request, "measures/course_measures.html", ctx)
