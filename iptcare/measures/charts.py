@@ -41,6 +41,8 @@ class Chart:
     bands: list[BandRect] = field(default_factory=list)
     dots: list[Dot] = field(default_factory=list)
     line: str = ""  # the polyline's points
+    second_dots: list[Dot] = field(default_factory=list)  # a second series, e.g. session mood
+    second_line: str = ""
     markers: list[Marker] = field(default_factory=list)
     ticks: list[tuple[float, str]] = field(default_factory=list)  # y axis
     plot_top: int = TOP
@@ -61,10 +63,12 @@ def build(
     start: date,
     end: date,
     markers: list[tuple[date, str, str]] = (),  # type: ignore[assignment]
+    second: list[tuple[date, int]] = (),  # type: ignore[assignment]
 ) -> Chart:
     """`bands`: (low, high, label); `points`: (day, score, flagged); `markers`: (day,
     label, kind). The x axis runs from `start` to `end`, stretched to hold every point."""
     days = [day for day, _, _ in points] + [day for day, _, _ in markers]
+    days += [day for day, _ in second]
     first = min([start, *days])
     last = max([end, *days])
     span = max((last - first).days, 1)
@@ -84,12 +88,15 @@ def build(
         chart.bands.append(
             BandRect(top, round(bottom - top, 1), f"band band-{index}", label, round(top + 11, 1))
         )
-    for low, _, _ in bands:
+    for low in [low for low, _, _ in bands] or [0, maximum // 2]:
         chart.ticks.append((y_of(low), str(low)))
     chart.ticks.append((y_of(maximum), str(maximum)))
     for day, score, flagged in points:
         chart.dots.append(Dot(x_of(day), y_of(score), f"{day:%b %-d}: {score}", flagged))
     chart.line = " ".join(f"{dot.x},{dot.y}" for dot in chart.dots)
+    for day, score in second:
+        chart.second_dots.append(Dot(x_of(day), y_of(score), f"{day:%b %-d}: {score}", False))
+    chart.second_line = " ".join(f"{dot.x},{dot.y}" for dot in chart.second_dots)
     for day, label, kind in markers:
         chart.markers.append(Marker(x_of(day), label, kind))
     return chart

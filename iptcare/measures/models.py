@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from iptcare.accounts.models import User
 from iptcare.care.models import Client
-from iptcare.course.models import ClientRecord, Course
+from iptcare.course.models import ClientRecord, Course, InventoryPerson
 from iptcare.lib.crypto import EncryptedTextField
 from iptcare.measures import instruments
 from iptcare.measures.schedule import Schedule
@@ -116,3 +116,53 @@ class Response(ClientRecord):
     @property
     def band_label(self) -> str:
         return next((b.label for b in self.definition.bands if b.code == self.band), "")
+
+
+class DiaryEntry(ClientRecord):
+    """The client's own mood rating for a day (0 the worst they can imagine, 10 the best,
+    as the session's rating), kept in the portal."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, models.CASCADE, related_name="diary_entries")
+    course = models.ForeignKey(
+        Course, models.SET_NULL, null=True, blank=True, related_name="diary_entries"
+    )
+    entry_date = models.DateField()
+    mood = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["entry_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "entry_date"], name="measures_diary_one_a_day"
+            ),
+            models.CheckConstraint(name="measures_diary_mood_0_10", condition=Q(mood__lte=10)),
+        ]
+
+    def __str__(self) -> str:
+        return f"Diary entry {self.code}"
+
+    @property
+    def client_of(self) -> Client:
+        return self.client
+
+
+class Interaction(ClientRecord):
+    """One interaction of the day with a person from the client's inventory."""
+
+    entry = models.ForeignKey(DiaryEntry, models.CASCADE, related_name="interactions")
+    person = models.ForeignKey(InventoryPerson, models.CASCADE, related_name="+")
+    is_positive = models.BooleanField()
+    note = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Interaction {self.pk}"
+
+    @property
+    def client_of(self) -> Client:
+        return self.entry.client

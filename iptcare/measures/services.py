@@ -15,11 +15,18 @@ from django.utils import timezone
 
 from iptcare.accounts import audit
 from iptcare.accounts.models import User
+from iptcare.care.models import Client
 from iptcare.course import protocol, safety
-from iptcare.course.models import AlertSource, Course, Session
+from iptcare.course.models import AlertSource, Course, InventoryPerson, Session
 from iptcare.course.services import Refused, sessions_held
 from iptcare.measures import instruments, schedule, scoring
-from iptcare.measures.models import Assignment, Response, ResponseStatus
+from iptcare.measures.models import (
+    Assignment,
+    DiaryEntry,
+    Interaction,
+    Response,
+    ResponseStatus,
+)
 
 COURSE_ENDED = "This course has ended, so its questionnaires are closed."
 
@@ -209,3 +216,51 @@ def history(course: Course, instrument_id: str) -> list[Point]:
 
 def open_course(client) -> Course | None:
     return client.courses.filter(status__in=protocol.OPEN).select_related("therapist").first()
+
+
+DIARY_DAYS_BACK = 7  # a missed day can be filled in for a week
+
+
+@dataclass(frozen=True)
+class InteractionInput:
+    person: InventoryPerson
+    is_positive: bool
+    note: str = ""
+
+
+@transaction.atomic
+def save_diary_entry(
+    request: HttpRequest | None,
+    actor: User,
+    client: Client,
+    entry_date: date,
+    mood: int,
+    interactions: list[InteractionInput],
+    *,
+    today: date,
+) -> DiaryEntry:
+    """The day's mood and interactions; a second save of the same day replaces the first."""
+    if entry_date > today or (today - entry_date).days > DIARY_DAYS_BACK:
+        raise Refused(f"Choose today or a day in the past {DIARY_DAYS_BACK} days.")
+    if not 0 <= mood <= 10:
+        raise Refused("Choose a mood from 0 to 10.")
+    course = open_course(client)
+    for interaction in interactions:
+        if course is None or interaction.person.course_id != course.pk:
+            raise Refused("Choose people from your own list.")
+    entry, created = DiaryEntry.objects.get_or_create(
+        client=client, entry_date=entry_date, defaults={"mood": mood, "course": course}
+    )
+    if not created:
+        entry.mood = mood
+        entry.course = course
+        entry.updated_at = timezone.now()
+        entry.save(update_fields=["mood", "course", "updated_at"])
+        entry.interactions.all().delete()
+    Interaction.objects.bulk_create(
+        Interaction(entry=entry, person=i.person, is_positive=i.is_positive, note=i.note.strip())
+        for i in interactions
+    )
+    verb = audit.Verb.CREATE if created else audit.Verb.CHANGE
+    audit.record(request, verb, "measures.diary_entry.saved", entry, actor=actor)
+    return entry

@@ -12,11 +12,12 @@ from iptcare.course import access as course_access
 from iptcare.course.models import Course, Session, TimelineEvent
 from iptcare.course.services import Refused, sessions_held
 from iptcare.course.views.common import TABS, workspace_view
-from iptcare.measures import charts, instruments, services
+from iptcare.measures import charts, instruments, relationships, services
 from iptcare.measures.forms import AssignForm
+from iptcare.measures.models import DiaryEntry
 
 
-def progress(course: Course) -> list[dict]:
+def progress(course: Course) -> tuple[list[dict], list]:
     """Per instrument used in the course: its chart, and the rows of the table beside it."""
     used = list(
         course.assignments.order_by("instrument").values_list("instrument", flat=True).distinct()
@@ -35,7 +36,7 @@ def progress(course: Course) -> list[dict]:
     events = TimelineEvent.objects.filter(course=course, happened_on__gte=course.start_date)
     markers += [(e.happened_on, "Event", "event") for e in events]
     end = course.ended_on or course.planned_end_date
-    found = []
+    found: list[dict] = []
     for instrument_id in used:
         definition = instruments.get(instrument_id)
         points = services.history(course, instrument_id)
@@ -51,7 +52,50 @@ def progress(course: Course) -> list[dict]:
             markers,
         )
         found.append({"instrument": definition, "chart": chart, "points": points})
-    return found
+    return found, markers
+
+
+def mood(course: Course, markers: list) -> dict:
+    """Diary and session mood ratings on one time axis, with the same rows as a table."""
+    diary = list(DiaryEntry.objects.filter(course=course).values_list("entry_date", "mood"))
+    sessions = list(
+        Session.objects.filter(course=course)
+        .exclude(mood=None)
+        .order_by("held_on")
+        .values_list("held_on", "mood")
+    )
+    rows = sorted(
+        [(day, rating, "Diary") for day, rating in diary]
+        + [(day, rating, "Session") for day, rating in sessions]
+    )
+    if not rows:
+        return {"rows": []}
+    chart = charts.build(
+        "Mood ratings",
+        10,
+        [],
+        [(day, rating, False) for day, rating in diary],
+        course.start_date,
+        course.ended_on or course.planned_end_date,
+        markers,
+        second=[(day, rating) for day, rating in sessions if rating is not None],
+    )
+    return {"rows": rows, "chart": chart}
+
+
+def mood_and_people(course: Course) -> relationships.Summary | None:
+    entries = DiaryEntry.objects.filter(course=course).prefetch_related("interactions__person")
+    days = [
+        relationships.Day(
+            entry.entry_date,
+            entry.mood,
+            sum(1 for i in entry.interactions.all() if i.is_positive),
+            sum(1 for i in entry.interactions.all() if not i.is_positive),
+            tuple(i.person.label for i in entry.interactions.all()),
+        )
+        for entry in entries
+    ]
+    return relationships.summarise(days) if days else None
 
 
 @workspace_view
@@ -75,6 +119,7 @@ def course_measures(request: AuthedRequest, code: UUID) -> HttpResponse:
             messages.success(request, "The questionnaire is assigned; the client sees it when due.")
             return redirect("measures:course", code=course.code)
     held = sessions_held(course)
+    scores, markers = progress(course)
     ctx = {
         "course": course,
         "client": course.client,
@@ -85,6 +130,10 @@ def course_measures(request: AuthedRequest, code: UUID) -> HttpResponse:
         "assignments": course.assignments.filter(is_active=True),
         "form": form,
         "refusals": refusals,
-        "progress": progress(course),
+        "progress": scores,
+        "mood": mood(course, markers),
+        "people": mood_and_people(course),
+        "low_mood": relationships.LOW_MOOD,
+        "min_days": relationships.MIN_DAYS,
     }
     return render(request, "measures/course_measures.html", ctx)

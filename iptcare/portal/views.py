@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from iptcare.accounts.access import AuthedRequest
@@ -14,8 +15,8 @@ from iptcare.care.access import own_client_record
 from iptcare.course.services import Refused, sessions_held
 from iptcare.measures import access as measures_access
 from iptcare.measures import scoring, services
-from iptcare.measures.forms import posted_answers
-from iptcare.measures.models import ResponseStatus
+from iptcare.measures.forms import DiaryForm, posted_answers
+from iptcare.measures.models import DiaryEntry, ResponseStatus
 
 
 @login_required
@@ -101,3 +102,37 @@ def questionnaire_done(request: AuthedRequest, code: UUID) -> HttpResponse:
         "is_sent": response.status == ResponseStatus.SUBMITTED,
     }
     return render(request, "portal/questionnaire_done.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def diary(request: AuthedRequest) -> HttpResponse:
+    client = own_client_record(request)
+    course = services.open_course(client)
+    people = list(course.people.filter(is_deceased=False).order_by("ring", "id")) if course else []
+    today = timezone.localdate()
+    form = DiaryForm(request.POST or None, people=people, initial={"entry_date": today})
+    refusals: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_diary_entry(
+                request,
+                request.user,
+                client,
+                form.cleaned_data["entry_date"],
+                form.cleaned_data["mood"],
+                form.interactions(),
+                today=today,
+            )
+        except Refused as refused:
+            refusals = refused.messages
+        else:
+            messages.success(request, "Saved. Thank you for keeping your diary.")
+            return redirect("portal:diary")
+    entries = list(
+        DiaryEntry.objects.filter(client=client)
+        .order_by("-entry_date")
+        .prefetch_related("interactions")[:14]
+    )
+    ctx = {"client": client, "form": form, "refusals": refusals, "entries": entries}
+    return render(request, "portal/diary.html", ctx, status=400 if form.errors or refusals else 200)

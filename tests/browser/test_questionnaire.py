@@ -1,6 +1,7 @@
 """Issue 6, done when: in Debian's Chromium a client signs in, fills a PHQ-9 with item 9
 above zero, and sees crisis resources at once; their therapist signs in and finds the
-flag at the top of the caseload. Every page passes axe-core, keeps to the CSP, and the
+flag at the top of the caseload. The client also keeps her mood diary, and the therapist's
+charts render. Every page passes axe-core, keeps to the CSP, and the
 client's pages fit a phone."""
 
 import time
@@ -13,7 +14,7 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 
 from iptcare.accounts.models import Practice, Role
 from iptcare.course.models import AlertSource, SafetyAlert
-from iptcare.course.tests.helpers import hold_sessions, make_course
+from iptcare.course.tests.helpers import add_person, hold_sessions, make_course
 from iptcare.measures.models import Response
 from iptcare.measures.tests.helpers import assign
 from iptcare.test import PASSWORD, make_client, make_user
@@ -57,6 +58,7 @@ def test_a_client_answers_item_9_and_the_therapist_sees_the_flag(browser, live_s
     course = make_course(client, therapist)
     hold_sessions(course, therapist, 1)
     assign(course, therapist, "phq9")
+    add_person(course, therapist, label="Mum")
 
     context = browser.new_context(
         base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True
@@ -92,6 +94,15 @@ def test_a_client_answers_item_9_and_the_therapist_sees_the_flag(browser, live_s
         alert = SafetyAlert.objects.get(client=client)
         assert (alert.source, alert.assigned_to) == (AlertSource.PHQ9_ITEM9, therapist)
 
+        page.goto("/portal/diary/")
+        check_page(page, console, phone=True)
+        page.get_by_label("7", exact=True).check()
+        page.get_by_label("Interaction 1: with whom").select_option(label="Mum")
+        page.get_by_label("Interaction 1: how was it").select_option("positive")
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator(".messages")).to_contain_text("Saved")
+        check_page(page, console, phone=True)
+
         page.get_by_role("button", name="Sign out").click()
         sign_in(page, "tara@example.org")
         page.wait_for_url("**/accounts/2fa/authenticate/")
@@ -101,6 +112,10 @@ def test_a_client_answers_item_9_and_the_therapist_sees_the_flag(browser, live_s
         flags = page.locator(".safety-panel")
         expect(flags).to_contain_text("Kim")
         expect(flags).to_contain_text("1 open alert")
+        check_page(page, console)
+        page.goto(f"/app/courses/{course.code}/questionnaires/")
+        expect(page.locator("#chart-phq9-title")).to_have_count(1)
+        expect(page.locator("#chart-mood-title")).to_have_count(1)
         check_page(page, console)
     finally:
         context.close()

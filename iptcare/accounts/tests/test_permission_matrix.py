@@ -260,6 +260,8 @@ MATRIX = [
     Route("course:alert-reopen", POST_ONLY, target="alert", clinical=False),
     Route("measures:course", COURSE_WORKSPACE, target="course", post=True),
     # Posting answers: iptcare/measures/tests/test_portal_questionnaire.py.
+    # Posting a day: iptcare/measures/tests/test_diary.py.
+    Route("portal:diary", CLIENT_PAGE),
     Route("portal:questionnaire", OWN_QUESTIONNAIRE, target="assignment"),
     Route("portal:questionnaire-done", OWN_QUESTIONNAIRE, target="response"),
     Route("api:client-list", api(STAFF_PAGE)),

@@ -1,8 +1,10 @@
+from datetime import timedelta
+
 from django.urls import reverse
 
 from iptcare.course.models import Course
-from iptcare.course.tests.helpers import hold_sessions, make_course
-from iptcare.measures.models import Assignment
+from iptcare.course.tests.helpers import add_person, hold_sessions, make_course
+from iptcare.measures.models import Assignment, DiaryEntry
 from iptcare.measures.tests.helpers import assign, submit
 from iptcare.test import BaseTestCase
 
@@ -40,13 +42,42 @@ class CourseMeasuresTestCase(BaseTestCase):
         for scores in ([2] * 8 + [0], [1] * 8 + [0]):
             submit(phq9, scores)
         response = self.client.get(self.url)
-        self.assertContains(response, "<svg", count=1)
+        self.assertContains(response, "<svg", count=2)  # PHQ-9, and mood from the session
         self.assertContains(response, 'class="band band-4"')
         self.assertContains(response, "Moderately severe")
         self.assertContains(response, "S1")  # session marker
         self.assertContains(response, '<td data-label="Since the first">-8</td>', html=False)
         self.assertContains(response, "Reliable recovery; response (50% lower)")
         self.assertNotContains(response, "style=")
+
+    def test_mood_from_diary_and_sessions_on_one_chart(self):
+        DiaryEntry.objects.create(
+            client=self.cal, course=self.course, entry_date=self.course.start_date, mood=3
+        )
+        response = self.client.get(self.url)
+        self.assertContains(response, 'id="chart-mood-title"')
+        self.assertContains(response, 'class="second-dot"')  # the session's rating of 5
+        self.assertContains(response, '<td data-label="From">Diary</td>', html=False)
+        self.assertContains(response, '<td data-label="From">Session</td>', html=False)
+
+    def test_mood_and_relationships(self):
+        mum = add_person(self.course, self.tess, label="Mum")
+        for offset, mood in enumerate([2, 3, 8, 7, 4, 9, 6]):
+            entry = DiaryEntry.objects.create(
+                client=self.cal,
+                course=self.course,
+                entry_date=self.course.start_date + timedelta(days=offset),
+                mood=mood,
+            )
+            if mood <= 4:
+                entry.interactions.create(person=mum, is_positive=False)
+            else:
+                entry.interactions.create(person=mum, is_positive=True)
+        response = self.client.get(self.url)
+        self.assertContains(response, "From 7 diary days.")
+        self.assertContains(response, "r = 0.9")
+        self.assertContains(response, "<li>Mum: 3 days</li>", html=True)
+        self.assertContains(response, "which causes which")
 
     def test_the_client_record_links_to_the_page(self):
         response = self.client.get(reverse("care:client-detail", args=[self.cal.code]))
