@@ -17,9 +17,10 @@ from iptcare.accounts import audit
 from iptcare.accounts.models import User
 from iptcare.care.models import Client
 from iptcare.course import protocol, safety
-from iptcare.course.models import AlertSource, Course, InventoryPerson, Session
+from iptcare.course.checklists import Area
+from iptcare.course.models import AlertSource, Course, FocusArea, InventoryPerson, Session
 from iptcare.course.services import Refused, sessions_held
-from iptcare.measures import instruments, schedule, scoring
+from iptcare.measures import instruments, outcomes, schedule, scoring
 from iptcare.measures.models import (
     Assignment,
     DiaryEntry,
@@ -264,3 +265,40 @@ def save_diary_entry(
     verb = audit.Verb.CREATE if created else audit.Verb.CHANGE
     audit.record(request, verb, "measures.diary_entry.saved", entry, actor=actor)
     return entry
+
+
+def outcome_rows(practice) -> list[outcomes.CourseRow]:
+    """One row per course of the practice, for outcomes.compute: three queries in all."""
+    areas = dict(
+        FocusArea.objects.filter(course__client__practice=practice, is_primary=True)
+        .order_by()
+        .values_list("course_id", "area")
+    )
+    first_last: dict[int, dict[str, list[int]]] = {}
+    sent = (
+        Response.objects.filter(course__client__practice=practice, status=ResponseStatus.SUBMITTED)
+        .order_by("course_id", "instrument", "submitted_at", "id")
+        .values_list("course_id", "instrument", "total")
+    )
+    for course_id, instrument_id, total in sent.iterator(chunk_size=5000):
+        assert total is not None  # sent responses always have one (a check constraint)
+        pair = first_last.setdefault(course_id, {}).setdefault(instrument_id, [])
+        if not pair or len(pair) == 1:
+            pair.append(total)
+        else:
+            pair[1] = total
+    rows = []
+    courses = (
+        Course.objects.filter(client__practice=practice)
+        .order_by()
+        .values_list("id", "status", "therapist__name")
+    )
+    for course_id, status, therapist in courses:
+        scores = {
+            instrument_id: (pair[0], pair[1])
+            for instrument_id, pair in first_last.get(course_id, {}).items()
+            if len(pair) == 2
+        }
+        area = Area(areas[course_id]).label if course_id in areas else "Not set"
+        rows.append(outcomes.CourseRow(status, therapist, area, scores))
+    return rows

@@ -1,18 +1,21 @@
 """The therapist's questionnaire page of a course: what is assigned, and progress."""
 
+import csv
 from uuid import UUID
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from iptcare.accounts.access import AuthedRequest
+from iptcare.accounts import audit
+from iptcare.accounts.access import AuthedRequest, practice_of, require_practice_admin
 from iptcare.course import access as course_access
 from iptcare.course.models import Course, Session, TimelineEvent
 from iptcare.course.services import Refused, sessions_held
 from iptcare.course.views.common import TABS, workspace_view
-from iptcare.measures import charts, instruments, relationships, services
+from iptcare.measures import charts, instruments, outcomes, relationships, services
 from iptcare.measures.forms import AssignForm
 from iptcare.measures.models import DiaryEntry
 
@@ -137,3 +140,29 @@ def course_measures(request: AuthedRequest, code: UUID) -> HttpResponse:
         "min_days": relationships.MIN_DAYS,
     }
     return render(request, "measures/course_measures.html", ctx)
+
+
+@login_required
+def practice_outcomes(request: AuthedRequest) -> HttpResponse:
+    """Outcomes across the practice's courses, for its admins; `?format=csv` downloads them."""
+    require_practice_admin(request.user)
+    practice = practice_of(request.user)
+    figures = outcomes.compute(services.outcome_rows(practice))
+    audit.record(request, audit.Verb.VIEW, "measures.outcomes.viewed")
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="practice-outcomes.csv"'
+        csv.writer(response).writerows(outcomes.csv_rows(figures))
+        return response
+    groups = [figures.practice, *figures.by_therapist, *figures.by_problem_area]
+    ctx = {
+        "figures": figures,
+        "sections": [
+            ("Whole practice", [figures.practice]),
+            ("By therapist", figures.by_therapist),
+            ("By problem area", figures.by_problem_area),
+        ],
+        "instrument_names": {i.id: i.short_name for i in instruments.all_instruments().values()},
+        "has_groups": bool(groups),
+    }
+    return render(request, "measures/practice_outcomes.html", ctx)

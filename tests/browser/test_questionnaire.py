@@ -1,8 +1,8 @@
 """Issue 6, done when: in Debian's Chromium a client signs in, fills a PHQ-9 with item 9
 above zero, and sees crisis resources at once; their therapist signs in and finds the
-flag at the top of the caseload. The client also keeps her mood diary, and the therapist's
-charts render. Every page passes axe-core, keeps to the CSP, and the
-client's pages fit a phone."""
+flag at the top of the caseload. The client also keeps her mood diary, the therapist's
+charts render, and so does the practice admin's outcomes page. Every page passes
+axe-core and keeps to the CSP, and the client's pages fit a phone."""
 
 import time
 
@@ -53,6 +53,7 @@ def sign_in(page: Page, email: str) -> None:
 def test_a_client_answers_item_9_and_the_therapist_sees_the_flag(browser, live_server):
     practice = Practice.objects.create(name="Harbour IPT")
     therapist = make_user("tara@example.org", Role.THERAPIST, practice, name="Tara")
+    admin = make_user("abe@example.org", Role.PRACTICE_ADMIN, practice, name="Abe")
     client_user = make_user("kim@example.org", Role.CLIENT, practice, name="Kim")
     client = make_client(practice, "Kim", [therapist], client_user)
     course = make_course(client, therapist)
@@ -116,6 +117,17 @@ def test_a_client_answers_item_9_and_the_therapist_sees_the_flag(browser, live_s
         page.goto(f"/app/courses/{course.code}/questionnaires/")
         expect(page.locator("#chart-phq9-title")).to_have_count(1)
         expect(page.locator("#chart-mood-title")).to_have_count(1)
+        check_page(page, console)
+
+        page.get_by_role("button", name="Sign out").click()
+        sign_in(page, "abe@example.org")
+        page.wait_for_url("**/accounts/2fa/authenticate/")
+        page.locator("input[name=code]").fill(totp_code(admin.totp_secret))  # type: ignore[attr-defined]
+        page.get_by_role("button", name="Sign In").click()
+        page.wait_for_url("**/practice/")
+        page.get_by_role("link", name="Outcomes").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Practice outcomes")
+        expect(page.locator("main")).to_contain_text("Tara")
         check_page(page, console)
     finally:
         context.close()

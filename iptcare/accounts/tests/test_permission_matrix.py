@@ -258,6 +258,7 @@ MATRIX = [
     Route("course:alert-follow-up", POST_ONLY, target="alert", clinical=False),
     Route("course:alert-close", POST_ONLY, target="alert", clinical=False),
     Route("course:alert-reopen", POST_ONLY, target="alert", clinical=False),
+    Route("measures:outcomes", ADMIN_PAGE),
     Route("measures:course", COURSE_WORKSPACE, target="course", post=True),
     # Posting answers: iptcare/measures/tests/test_portal_questionnaire.py.
     # Posting a day: iptcare/measures/tests/test_diary.py.
