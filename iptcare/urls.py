@@ -19,6 +19,7 @@ urlpatterns = [
     path("app/", include("iptcare.care.urls")),
     path("app/", include("iptcare.course.urls")),
     path("app/", include("iptcare.measures.urls")),
+    path("app/fhir/", include("iptcare.interop.urls")),
     path("practice/", include("iptcare.accounts.urls")),
     path("portal/", include("iptcare.portal.urls")),
     path("", include("iptcare.directory.urls")),

@@ -259,6 +259,9 @@ MATRIX = [
     Route("course:alert-close", POST_ONLY, target="alert", clinical=False),
     Route("course:alert-reopen", POST_ONLY, target="alert", clinical=False),
     Route("measures:outcomes", ADMIN_PAGE),
+    Route("interop:fhir-questionnaire", STAFF_PAGE, target="instrument", clinical=False),
+    # Questionnaire answers are clinical: the client's therapists only, as the course.
+    Route("interop:fhir-client-bundle", COURSE_WORKSPACE, target="client"),
     Route("measures:course", COURSE_WORKSPACE, target="course", post=True),
     # Posting answers: iptcare/measures/tests/test_portal_questionnaire.py.
     # Posting a day: iptcare/measures/tests/test_diary.py.
@@ -337,6 +340,8 @@ class PermissionMatrixTestCase(BaseTestCase):
         if route.target == "consultation":
             consultations = (self.tess_consultation, self.olga_consultation)
             return [reverse(route.name, args=[c.code]) for c in consultations]
+        if route.target == "instrument":
+            return [reverse(route.name, args=["phq9"])]
         if route.target in ("assignment", "response"):
             return [reverse(route.name, args=[world[route.target].code]) for world in self.worlds]
         if route.target in ("course", "focus", "person", "event", "session", "alert"):
