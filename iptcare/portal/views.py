@@ -14,7 +14,7 @@ from iptcare.accounts.access import AuthedRequest
 from iptcare.care.access import own_client_record
 from iptcare.course.services import Refused, sessions_held
 from iptcare.measures import access as measures_access
-from iptcare.measures import scoring, services
+from iptcare.measures import charts, scoring, services
 from iptcare.measures.forms import DiaryForm, posted_answers
 from iptcare.measures.models import DiaryEntry, ResponseStatus
 
@@ -136,3 +136,32 @@ def diary(request: AuthedRequest) -> HttpResponse:
     )
     ctx = {"client": client, "form": form, "refusals": refusals, "entries": entries}
     return render(request, "portal/diary.html", ctx, status=400 if form.errors or refusals else 200)
+
+
+@login_required
+def progress(request: AuthedRequest) -> HttpResponse:
+    """The client's own scores over the course, in kind words and without band labels."""
+    client = own_client_record(request)
+    course = services.open_course(client) or client.courses.order_by("-start_date").first()
+    entries = []
+    if course is not None:
+        used = course.responses.values_list("instrument", flat=True).distinct().order_by()
+        for instrument_id in sorted(set(used)):
+            points = services.history(course, instrument_id)
+            if not points:
+                continue
+            definition = points[0].response.definition
+            chart = charts.build(
+                f"Your {definition.short_name} answers",
+                definition.maximum,
+                [],
+                [(p.taken_on, p.total, False) for p in points],
+                course.start_date,
+                course.ended_on or course.planned_end_date,
+            )
+            words = scoring.client_words(points[-1].change, points[-1].total)
+            entries.append(
+                {"instrument": definition, "chart": chart, "points": points, "words": words}
+            )
+    ctx = {"client": client, "course": course, "entries": entries}
+    return render(request, "portal/progress.html", ctx)

@@ -103,6 +103,9 @@ def test_a_client_answers_item_9_and_the_therapist_sees_the_flag(browser, live_s
         page.get_by_role("button", name="Save").click()
         expect(page.locator(".messages")).to_contain_text("Saved")
         check_page(page, console, phone=True)
+        page.goto("/portal/progress/")
+        expect(page.locator("#chart-phq9-title")).to_have_count(1)
+        check_page(page, console, phone=True)
 
         page.get_by_role("button", name="Sign out").click()
         sign_in(page, "tara@example.org")

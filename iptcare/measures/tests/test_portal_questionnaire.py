@@ -129,3 +129,24 @@ class PortalQuestionnaireTestCase(BaseTestCase):
     def test_staff_cannot_fill_a_clients_questionnaire(self):
         self.client.force_login(self.tess)
         self.assertEqual(self.client.get(self.url).status_code, 403)
+
+
+class PortalProgressTestCase(BaseTestCase):
+    def test_the_client_sees_their_scores_in_kind_words_without_band_labels(self):
+        course = make_course(self.cal, self.tess)
+        hold_sessions(course, self.tess, 1)
+        phq9 = assign(course, self.tess)
+        for scores in ([3] * 8 + [0], [1] * 8 + [0]):
+            submit(phq9, scores)
+        self.client.force_login(self.cal_user)
+        response = self.client.get(reverse("portal:progress"))
+        self.assertContains(response, "a real change for the better")
+        self.assertContains(response, "24 of 27")
+        self.assertContains(response, 'id="chart-phq9-title"')
+        for label in ("Severe", "severe", "Mild", "Reliable"):
+            self.assertNotContains(response, label)
+
+    def test_nothing_sent_yet(self):
+        self.client.force_login(self.cleo_user)
+        response = self.client.get(reverse("portal:progress"))
+        self.assertContains(response, "Once you have sent a questionnaire")
