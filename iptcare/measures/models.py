@@ -28,6 +28,9 @@ class Assignment(ClientRecord):
     is_active = models.BooleanField(default=True)
     assigned_by = models.ForeignKey(User, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the client was last emailed that it is due."
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

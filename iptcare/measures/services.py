@@ -7,7 +7,8 @@ client from saving or sending (protocol section 13).
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -302,3 +303,33 @@ def outcome_rows(practice) -> list[outcomes.CourseRow]:
         area = Area(areas[course_id]).label if course_id in areas else "Not set"
         rows.append(outcomes.CourseRow(status, therapist, area, scores))
     return rows
+
+
+REMIND_EVERY = timedelta(days=6)  # at most one reminder per assignment in this time
+
+
+def remind_due_questionnaires(now: datetime) -> list[Assignment]:
+    """Claim every due assignment not reminded lately and queue its email. Run from cron
+    (`manage.py remind_questionnaires`); two runs at once send each reminder once."""
+    from iptcare.measures import tasks
+
+    reminded = []
+    candidates = Assignment.objects.filter(
+        is_active=True, course__status__in=protocol.RUNNING, course__client__user__isnull=False
+    ).select_related("course")
+    for assignment in candidates:
+        if not is_due(assignment):
+            continue
+        last = assignment.reminded_at
+        if last is not None and now - last < REMIND_EVERY:
+            continue
+        with transaction.atomic():
+            claimed = Assignment.objects.filter(pk=assignment.pk, reminded_at=last).update(
+                reminded_at=now
+            )
+            if not claimed:
+                continue
+            code = str(assignment.code)
+            transaction.on_commit(partial(tasks.send_questionnaire_reminder.enqueue, code))
+        reminded.append(assignment)
+    return reminded
