@@ -10,6 +10,7 @@ from django.http import Http404
 from iptcare.accounts import audit
 from iptcare.accounts.access import AuthedRequest
 from iptcare.care.models import Client
+from iptcare.course.models import BetweenSessionGoal
 from iptcare.measures.models import Assignment, Response
 
 
@@ -35,3 +36,15 @@ def own_response(request: AuthedRequest, client: Client, code: UUID) -> Response
         raise Http404("No such questionnaire")
     audit.record(request, audit.Verb.VIEW, "measures.response.viewed", response)
     return response
+
+
+def own_goal(request: AuthedRequest, client: Client, code: UUID) -> BetweenSessionGoal:
+    goal = (
+        BetweenSessionGoal.objects.select_related("course", "course__client")
+        .filter(code=code, course__client=client)
+        .first()
+    )
+    if goal is None:
+        raise Http404("No such goal")
+    audit.record(request, audit.Verb.VIEW, "measures.goal.viewed", goal)
+    return goal

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from iptcare.accounts.models import User
 from iptcare.care.models import Client
-from iptcare.course.models import ClientRecord, Course, InventoryPerson
+from iptcare.course.models import BetweenSessionGoal, ClientRecord, Course, InventoryPerson
 from iptcare.lib.crypto import EncryptedTextField
 from iptcare.measures import instruments
 from iptcare.measures.schedule import Schedule
@@ -169,3 +169,21 @@ class Interaction(ClientRecord):
     @property
     def client_of(self) -> Client:
         return self.entry.client
+
+
+class GoalNote(ClientRecord):
+    """The client's own note, in the portal, on how a between-session goal went."""
+
+    goal = models.ForeignKey(BetweenSessionGoal, models.CASCADE, related_name="client_notes")
+    text = EncryptedTextField()
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["written_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Goal note {self.pk}"
+
+    @property
+    def client_of(self) -> Client:
+        return self.goal.course.client

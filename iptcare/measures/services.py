@@ -19,12 +19,20 @@ from iptcare.accounts.models import User
 from iptcare.care.models import Client
 from iptcare.course import protocol, safety
 from iptcare.course.checklists import Area
-from iptcare.course.models import AlertSource, Course, FocusArea, InventoryPerson, Session
+from iptcare.course.models import (
+    AlertSource,
+    BetweenSessionGoal,
+    Course,
+    FocusArea,
+    InventoryPerson,
+    Session,
+)
 from iptcare.course.services import Refused, sessions_held
 from iptcare.measures import instruments, outcomes, schedule, scoring
 from iptcare.measures.models import (
     Assignment,
     DiaryEntry,
+    GoalNote,
     Interaction,
     Response,
     ResponseStatus,
@@ -333,3 +341,16 @@ def remind_due_questionnaires(now: datetime) -> list[Assignment]:
             transaction.on_commit(partial(tasks.send_questionnaire_reminder.enqueue, code))
         reminded.append(assignment)
     return reminded
+
+
+@transaction.atomic
+def add_goal_note(
+    request: HttpRequest | None, actor: User, goal: BetweenSessionGoal, text: str
+) -> GoalNote:
+    if not goal.course.is_open:
+        raise Refused(COURSE_ENDED)
+    if not text.strip():
+        raise Refused("Write a few words on how it went.")
+    note = GoalNote.objects.create(goal=goal, text=text.strip()[:1000])
+    audit.record(request, audit.Verb.CREATE, "measures.goal_note.created", note, actor=actor)
+    return note

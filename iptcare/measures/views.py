@@ -17,7 +17,7 @@ from iptcare.course.services import Refused, sessions_held
 from iptcare.course.views.common import TABS, workspace_view
 from iptcare.measures import charts, instruments, outcomes, relationships, services
 from iptcare.measures.forms import AssignForm
-from iptcare.measures.models import DiaryEntry
+from iptcare.measures.models import DiaryEntry, GoalNote
 
 
 def progress(course: Course) -> tuple[list[dict], list]:
@@ -136,6 +136,7 @@ def course_measures(request: AuthedRequest, code: UUID) -> HttpResponse:
         "progress": scores,
         "mood": mood(course, markers),
         "people": mood_and_people(course),
+        "goal_notes": GoalNote.objects.filter(goal__course=course).select_related("goal"),
         "low_mood": relationships.LOW_MOOD,
         "min_days": relationships.MIN_DAYS,
     }

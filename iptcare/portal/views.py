@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -165,3 +165,30 @@ def progress(request: AuthedRequest) -> HttpResponse:
             )
     ctx = {"client": client, "course": course, "entries": entries}
     return render(request, "portal/progress.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goals(request: AuthedRequest) -> HttpResponse:
+    """The goals agreed with the therapist, with room to note how they went."""
+    client = own_client_record(request)
+    course = services.open_course(client)
+    refusals: list[str] = []
+    if request.method == "POST":
+        try:
+            code = UUID(request.POST.get("goal", ""))
+        except ValueError:
+            raise Http404("No such goal") from None
+        goal = measures_access.own_goal(request, client, code)
+        try:
+            services.add_goal_note(request, request.user, goal, request.POST.get("text", ""))
+        except Refused as refused:
+            refusals = refused.messages
+        else:
+            messages.success(request, "Your note is saved; your therapist will see it.")
+            return redirect("portal:goals")
+    found = (
+        list(course.goals.filter(status="open").prefetch_related("client_notes")) if course else []
+    )
+    ctx = {"client": client, "goals": found, "refusals": refusals}
+    return render(request, "portal/goals.html", ctx, status=400 if refusals else 200)

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from iptcare.accounts.models import Practice, Role
-from iptcare.course.models import AlertSource, SafetyAlert
+from iptcare.course.models import AlertSource, BetweenSessionGoal, SafetyAlert
 from iptcare.course.tests.helpers import add_person, hold_sessions, make_course
 from iptcare.measures.models import Response
 from iptcare.measures.tests.helpers import assign
@@ -57,7 +57,8 @@ def test_a_client_answers_item_9_and_the_therapist_sees_the_flag(browser, live_s
     client_user = make_user("kim@example.org", Role.CLIENT, practice, name="Kim")
     client = make_client(practice, "Kim", [therapist], client_user)
     course = make_course(client, therapist)
-    hold_sessions(course, therapist, 1)
+    session = hold_sessions(course, therapist, 1)[0]
+    BetweenSessionGoal.objects.create(course=course, set_in=session, text="Call an old friend")
     assign(course, therapist, "phq9")
     add_person(course, therapist, label="Mum")
 
@@ -102,6 +103,11 @@ def test_a_client_answers_item_9_and_the_therapist_sees_the_flag(browser, live_s
         page.get_by_label("Interaction 1: how was it").select_option("positive")
         page.get_by_role("button", name="Save").click()
         expect(page.locator(".messages")).to_contain_text("Saved")
+        check_page(page, console, phone=True)
+        page.goto("/portal/goals/")
+        page.get_by_label("How did it go?").fill("We had coffee")
+        page.get_by_role("button", name="Save my note").click()
+        expect(page.locator("main")).to_contain_text("We had coffee")
         check_page(page, console, phone=True)
         page.goto("/portal/progress/")
         expect(page.locator("#chart-phq9-title")).to_have_count(1)

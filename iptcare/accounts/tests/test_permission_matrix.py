@@ -267,6 +267,7 @@ MATRIX = [
     # Posting a day: iptcare/measures/tests/test_diary.py.
     Route("portal:diary", CLIENT_PAGE),
     Route("portal:progress", CLIENT_PAGE),
+    Route("portal:goals", CLIENT_PAGE),
     Route("portal:questionnaire", OWN_QUESTIONNAIRE, target="assignment"),
     Route("portal:questionnaire-done", OWN_QUESTIONNAIRE, target="response"),
     Route("api:client-list", api(STAFF_PAGE)),
