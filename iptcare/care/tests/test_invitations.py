@@ -45,8 +45,10 @@ class InviteFromCallTestCase(BaseTestCase):
             (self.practice, "quinn@example.net", "CA", "555-0100"),
         )
         self.assertEqual(list(client.therapists.all()), [self.tess])
-        self.assertEqual((client.user.role, client.user.practice), (Role.CLIENT, self.practice))
-        self.assertFalse(client.user.has_usable_password())
+        account = client.user
+        assert account is not None
+        self.assertEqual((account.role, account.practice), (Role.CLIENT, self.practice))
+        self.assertFalse(account.has_usable_password())
         self.assertTrue(
             AuditEvent.objects.filter(action="care.client.invited_from_call", actor=self.tess)
         )
