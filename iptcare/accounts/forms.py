@@ -1,6 +1,6 @@
 from django import forms
 
-from iptcare.accounts.models import AuditEvent, Role, User
+from iptcare.accounts.models import AuditEvent, CrisisResource, Practice, Role, User
 
 
 class AuditFilterForm(forms.Form):
@@ -36,3 +36,30 @@ class InviteStaffForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Role.THERAPIST,
     )
+
+
+class CrisisResourceForm(forms.ModelForm):
+    class Meta:
+        model = CrisisResource
+        fields = [
+            "country",
+            "region",
+            "service_name",
+            "phone",
+            "text_number",
+            "chat_url",
+            "languages",
+            "hours",
+            "audience",
+            "notes",
+            "emergency_number",
+        ]
+
+    def clean_country(self) -> str:
+        return (self.cleaned_data.get("country") or "").strip().upper()
+
+
+class PracticeContactForm(forms.ModelForm):
+    class Meta:
+        model = Practice
+        fields = ["contact_details"]

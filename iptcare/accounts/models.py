@@ -3,9 +3,12 @@ from datetime import timedelta
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from iptcare.accounts.crisis import validate_country
 
 
 class Practice(models.Model):
@@ -14,6 +17,12 @@ class Practice(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200)
     time_zone = models.CharField(max_length=64, default="America/New_York")
+    contact_details = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="How clients reach the practice between sessions: phone and hours. Shown "
+        "with the crisis resources.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -202,3 +211,60 @@ class TokenBucket(models.Model):
                 bucket.tokens -= 1.0 / capacity
             bucket.save(update_fields=["tokens", "updated_at"])
         return allowed
+
+
+class Audience(models.TextChoices):
+    ALL = "all", "Everyone"
+    YOUNG_PEOPLE = "young_people", "Young people"
+    VETERANS = "veterans", "Veterans"
+    PERINATAL = "perinatal", "Pregnant and new parents"
+    LGBTQ = "lgbtq", "LGBTQ+ people"
+    OTHER = "other", "Other (see notes)"
+
+
+class CrisisResource(models.Model):
+    """One crisis service a practice's clients can reach, per country (protocol 13.5).
+    Practice-maintained: iptcare/accounts/crisis.py seeds it and lists what needs review."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(Practice, models.CASCADE, related_name="crisis_resources")
+    country = models.CharField(
+        max_length=2,
+        validators=[validate_country],
+        help_text="ISO 3166-1 two-letter code: US, GB (United Kingdom), IE, CA...",
+    )
+    region = models.CharField(max_length=100, blank=True, help_text="Optional: state, province.")
+    service_name = models.CharField(max_length=200)
+    phone = models.CharField("phone number", max_length=40, blank=True)
+    text_number = models.CharField("text (SMS) number", max_length=40, blank=True)
+    chat_url = models.URLField("chat web address", blank=True)
+    languages = models.CharField(max_length=200, blank=True)
+    hours = models.CharField(max_length=200, blank=True, help_text="For example 24/7.")
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.ALL)
+    notes = models.CharField(max_length=300, blank=True, help_text="Shown to clients.")
+    emergency_number = models.CharField(
+        "emergency number for the country", max_length=20, help_text="For example 911, 999, 112."
+    )
+    verified_at = models.DateField("verified on", null=True, blank=True)
+    verified_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["country", "region", "service_name"]
+        constraints = [
+            models.CheckConstraint(
+                name="crisis_resource_has_contact",
+                condition=~Q(phone="") | ~Q(text_number="") | ~Q(chat_url=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_name} ({self.country})"
+
+    def clean(self) -> None:
+        super().clean()
+        if not (self.phone or self.text_number or self.chat_url):
+            raise ValidationError(
+                "Give at least one way to reach the service: a phone number, a text number "
+                "or a chat web address."
+            )

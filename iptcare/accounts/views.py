@@ -8,12 +8,18 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from iptcare.accounts import services
+from iptcare.accounts import audit, crisis, services
 from iptcare.accounts.access import AuthedRequest, practice_of, require_practice_admin
-from iptcare.accounts.forms import AuditFilterForm, InviteStaffForm
-from iptcare.accounts.models import AuditEvent, Role, User
+from iptcare.accounts.forms import (
+    AuditFilterForm,
+    CrisisResourceForm,
+    InviteStaffForm,
+    PracticeContactForm,
+)
+from iptcare.accounts.models import AuditEvent, CrisisResource, Role, User
 
 
 @login_required
@@ -117,3 +123,80 @@ def staff_set_active(request: AuthedRequest, code: UUID) -> HttpResponse:
         verb = "can sign in again" if active else "can no longer sign in"
         messages.success(request, f"{person} {verb}.")
     return redirect("practice:home")
+
+
+def _own_resource(request: AuthedRequest, code: UUID) -> CrisisResource:
+    resource = CrisisResource.objects.filter(practice=practice_of(request.user), code=code).first()
+    if resource is None:
+        raise Http404("No such crisis resource")
+    return resource
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def crisis_resources(request: AuthedRequest) -> HttpResponse:
+    """The practice's crisis resource table (protocol 13.5), what needs review, and the
+    practice's own contact details that clients see beside it."""
+    require_practice_admin(request.user)
+    practice = practice_of(request.user)
+    form = PracticeContactForm(request.POST or None, instance=practice)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.record(request, audit.Verb.CHANGE, "accounts.practice.contact_changed", practice)
+        messages.success(request, "The practice's contact details are saved.")
+        return redirect("practice:crisis-resources")
+    entries = practice.crisis_resources.select_related("verified_by")
+    today = timezone.localdate()
+    ctx = {
+        "practice": practice,
+        "form": form,
+        "entries": entries,
+        "review": crisis.review_due(entries, today),
+        "gaps": crisis.gap_countries(practice),
+    }
+    return render(request, "accounts/crisis_resources.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def crisis_resource_add(request: AuthedRequest) -> HttpResponse:
+    require_practice_admin(request.user)
+    practice = practice_of(request.user)
+    form = CrisisResourceForm(request.POST or None, instance=CrisisResource(practice=practice))
+    if request.method == "POST" and form.is_valid():
+        resource = form.save()
+        audit.record(request, audit.Verb.CREATE, "accounts.crisis_resource.created", resource)
+        messages.success(request, f"{resource} is added. Verify it once you have checked it.")
+        return redirect("practice:crisis-resources")
+    return render(request, "accounts/crisis_resource_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def crisis_resource_edit(request: AuthedRequest, code: UUID) -> HttpResponse:
+    require_practice_admin(request.user)
+    resource = _own_resource(request, code)
+    form = CrisisResourceForm(request.POST or None, instance=resource)
+    if request.method == "POST" and form.is_valid():
+        resource = form.save(commit=False)
+        resource.updated_at = timezone.now()
+        resource.save()
+        audit.record(request, audit.Verb.CHANGE, "accounts.crisis_resource.changed", resource)
+        messages.success(request, f"{resource} is saved.")
+        return redirect("practice:crisis-resources")
+    ctx = {"form": form, "resource": resource}
+    return render(request, "accounts/crisis_resource_form.html", ctx)
+
+
+@login_required
+@require_POST
+def crisis_resource_verify(request: AuthedRequest, code: UUID) -> HttpResponse:
+    """The admin has checked the entry's numbers and hours today."""
+    require_practice_admin(request.user)
+    resource = _own_resource(request, code)
+    resource.verified_at = timezone.localdate()
+    resource.verified_by = request.user
+    resource.save(update_fields=["verified_at", "verified_by"])
+    audit.record(request, audit.Verb.CHANGE, "accounts.crisis_resource.verified", resource)
+    messages.success(request, f"{resource} is marked verified today.")
+    return redirect("practice:crisis-resources")

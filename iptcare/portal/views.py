@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from iptcare.accounts import crisis
 from iptcare.accounts.access import AuthedRequest
 from iptcare.care.access import own_client_record
 from iptcare.course.services import Refused, sessions_held
@@ -100,6 +101,7 @@ def questionnaire_done(request: AuthedRequest, code: UUID) -> HttpResponse:
         "words": words,
         "needs_help": response.alert_raised,
         "is_sent": response.status == ResponseStatus.SUBMITTED,
+        "crisis": crisis.client_panel(request, client) if response.alert_raised else None,
     }
     return render(request, "portal/questionnaire_done.html", ctx)
 

@@ -121,6 +121,19 @@ CLIENT_RECORD = row(
     oona=(404, 200),
     opal=(403, 403),
 )
+# A practice's own settings record (a crisis resource): its admins only, 404 for others'.
+ADMIN_RECORD = row(
+    anonymous=(302, 302),
+    cal=(403, 403),
+    cleo=(403, 403),
+    dina=(403, 403),
+    tess=(403, 403),
+    otto=(403, 403),
+    ada=(200, 404),
+    olga=(403, 403),
+    oona=(404, 200),
+    opal=(403, 403),
+)
 NOTE_WRITE_ON_CLIENT = row(
     anonymous=(302, 302),
     cal=(403, 403),
@@ -211,6 +224,13 @@ MATRIX = [
     Route("practice:staff-invite", ADMIN_PAGE, post=True, clinical=False),
     # POST only (see test_staff_access.py for who may deactivate whom).
     Route("practice:staff-set-active", POST_ONLY, target="staff", clinical=False),
+    # Posting: iptcare/accounts/tests/test_crisis_resources.py (an empty contact form is valid).
+    Route("practice:crisis-resources", ADMIN_PAGE, clinical=False),
+    Route("practice:crisis-resource-add", ADMIN_PAGE, post=True, clinical=False),
+    Route(
+        "practice:crisis-resource-edit", ADMIN_RECORD, target="crisis", post=True, clinical=False
+    ),
+    Route("practice:crisis-resource-verify", POST_ONLY, target="crisis", clinical=False),
     Route("portal:home", CLIENT_PAGE),
     Route("directory:profile-edit", THERAPIST_PAGE, clinical=False),
     Route("directory:profile-photo", POST_ONLY_PAGE, clinical=False),
@@ -339,6 +359,10 @@ class PermissionMatrixTestCase(BaseTestCase):
             return [reverse(route.name, args=[getattr(p, related).get().code]) for p in profiles]
         if route.target == "staff":
             return [reverse(route.name, args=[u.code]) for u in (self.tess, self.olga)]
+        if route.target == "crisis":
+            practices = (self.practice, self.other_practice)
+            entries = [p.crisis_resources.get(country="US") for p in practices]
+            return [reverse(route.name, args=[e.code]) for e in entries]
         if route.target == "consultation":
             consultations = (self.tess_consultation, self.olga_consultation)
             return [reverse(route.name, args=[c.code]) for c in consultations]
