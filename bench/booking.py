@@ -5,7 +5,7 @@ match.py); their availability is then set with the booking app's own models and 
 calls booked with its own services. Two measurements, each with its own lines:
 
     slots    8 weeks of free slots of one therapist, `availability.free_slots(profile, now)`
-             as the booking page calls it (4 queries and the computation). Three therapists
+             as the booking page calls it (1 query and the computation). Three therapists
              with different setups, each in their own zone (America/Los_Angeles twice,
              America/New_York): weekday windows with a lunch gap (and two long afternoon
              days), 30+10, 20+10 and 15+5 minute calls plus buffers, a maximum per day of
@@ -28,23 +28,28 @@ calls booked with its own services. Two measurements, each with its own lines:
              notice, horizon, the daily maximum). Target: p95 <= 5 ms (free_slots).
     booking  PostgreSQL only (on SQLite the line is skipped: the target is PostgreSQL's).
              `services.book_consultation(request, profile, starts_at, person)`, the booking
-             form's service, from 8 and then 16 threads, each with its own connection,
-             released together by a barrier, taking attempts from one shared queue until
-             it is empty. The attempts aim at free slots of the other therapists (call
-             lengths 15/20/30 with buffers, weekday windows with a lunch gap, some days
-             off, a daily maximum that the plan respects so that every refusal is a race
-             lost). Deliberate contention: a fifth of the slots are each aimed at by 4
-             consecutive attempts, so 4 threads race for them. Every attempt has its own
-             email address (the service allows 3 open requests per address) and its own
-             client address (request.META["REMOTE_ADDR"], which the audit row records).
-             The view's TokenBucket limits per address and per email are the view's, not
-             the service's, and are not part of what is measured. Counted: successes,
-             friendly "this time was just taken" refusals (SlotTaken), other refusals and
-             errors. Afterwards SQL checks that no two holding calls of one therapist
-             overlap ([starts_at, blocked_until), `double_bookings`, must be 0), that each
-             slot aimed at was booked exactly once, and that refusals stored nothing.
-             bookings/s = successes per wall second from the barrier to the last thread's
-             end. Target: >= 200 bookings/s with 0 double bookings.
+             form's service, from 4 and then 8 worker processes, as an app server runs
+             several (gunicorn workers): forked from this one, each with its own
+             connection, released together by a barrier, taking the next attempt from a
+             shared ticket counter until none are left. (Threads in one process would
+             measure the GIL, not the app.) The attempts aim at free slots of the other
+             therapists (call lengths 15/20/30 with buffers, weekday windows with a lunch
+             gap, some days off, a daily maximum that the plan respects so that every
+             refusal is a race lost). Deliberate contention: a fifth of the slots are each
+             aimed at by 4 consecutive attempts, so 4 workers race for them. Every attempt
+             has its own email address (the service allows 3 open requests per address)
+             and its own client address (request.META["REMOTE_ADDR"], which the audit row
+             records). The view's TokenBucket limits per address and per email are the
+             view's, not the service's, and are not part of what is measured. Counted:
+             successes, friendly "this time was just taken" refusals (SlotTaken), other
+             refusals and errors. Afterwards SQL checks that no two holding calls of one
+             therapist overlap ([starts_at, blocked_until), `double_bookings`, must be 0),
+             that each slot aimed at was booked exactly once, and that refusals stored
+             nothing (calls, audit rows and queued email tasks all equal the successes).
+             bookings/s = successes per wall second from the barrier to the last worker's
+             last attempt. The line also gives the CPU time per attempt of the workers and
+             of their PostgreSQL backends (from /proc) and how busy the whole machine was.
+             Target: >= 200 bookings/s with 0 double bookings.
 
 n: generated therapists for the demo (200; 2,000 with --full); iterations: timed rounds of
 the slots cases (500, after 50 warm-up rounds). The slots lines carry `"n": iterations`.
@@ -53,6 +58,8 @@ the slots cases (500, after 50 warm-up rounds). The slots lines carry `"n": iter
 import contextlib
 import copy
 import hashlib
+import multiprocessing
+import os
 import queue
 import random
 import sys
@@ -81,7 +88,7 @@ TARGET_P95_MS = 5.0
 TARGET_BOOKINGS_PER_S = 200.0
 HORIZON_DAYS = 56  # 8 weeks
 WARMUP = 50
-CLIENTS = (8, 16)
+CLIENTS = (4, 8)  # worker processes
 ATTEMPTS = 2000  # per client count
 HOT_SHARE = 0.2  # of the slots aimed at
 CONTENDERS = 4  # attempts per hot slot
@@ -727,21 +734,68 @@ def plan(profiles: list, attempts: int, tag: str, rng: random.Random) -> tuple[l
     return [a for run in runs for a in run], len(chosen), hot
 
 
-def client(work: queue.Queue, barrier: threading.Barrier, outcomes: list) -> None:
-    """One client: its own connection (Django's are per thread), attempts until none left."""
+def _backend_cpu_s(pid: int | None) -> float | None:
+    """CPU seconds (user + system) a PostgreSQL backend process has used, from /proc (the
+    server runs on this machine); None if it can't be read."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy_s() -> float:
+    """CPU seconds all cores of the machine have spent running anything since boot (user,
+    nice, system, irq, softirq in /proc/stat), or -inf if unknown."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            ticks = [int(v) for v in fh.readline().split()[1:8]]
+    except (OSError, ValueError):
+        return float("-inf")
+    user, nice, system, _idle, _iowait, irq, softirq = ticks
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class WorkerReport:
+    outcomes: list  # (kind, ns, key, detail)
+    ended: float  # perf_counter: CLOCK_MONOTONIC, comparable across processes
+    cpu_s: float  # this worker process's own CPU time during the race
+    db_cpu_s: float | None  # its PostgreSQL backend's, if readable
+    rss_mb: float  # its peak RSS during the race
+    error: str = ""
+
+
+def worker(attempts: list, ticket, done, barrier, results) -> None:
+    """One client, a separate process (forked, like an app server's worker) with its own
+    connection: takes the next attempt by ticket until none are left, then reports."""
     from django.db import connection
 
     from iptcare.booking import services
 
     clock = time.perf_counter_ns
+    outcomes: list = []
+    report = WorkerReport(outcomes, 0.0, 0.0, None, 0.0)
     try:
         connection.ensure_connection()
+        pid = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                pid = cursor.fetchone()[0]
+        reset_peak_rss()
         barrier.wait(timeout=60)
+        cpu, db_cpu = time.process_time(), _backend_cpu_s(pid)
         while True:
-            try:
-                a = work.get_nowait()
-            except queue.Empty:
+            with ticket.get_lock():
+                i = ticket.value
+                ticket.value += 1
+            if i >= len(attempts):
                 break
+            a = attempts[i]
             kind, detail = "succeeded", ""
             start = clock()
             try:
@@ -752,14 +806,67 @@ def client(work: queue.Queue, barrier: threading.Barrier, outcomes: list) -> Non
                 kind, detail = "refused", str(refusal)
             except Exception as error:  # noqa: BLE001 - counted and reported
                 kind, detail = "error", repr(error)[:300]
-            outcomes.append(Outcome(kind, clock() - start, (a.profile.pk, a.starts_at), detail))
+            outcomes.append((kind, clock() - start, (a.profile.pk, a.starts_at), detail))
+            with done.get_lock():
+                done.value += 1
+        report.ended = time.perf_counter()
+        report.cpu_s = time.process_time() - cpu
+        db_end = _backend_cpu_s(pid)
+        report.db_cpu_s = db_end - db_cpu if db_end is not None and db_cpu is not None else None
+        report.rss_mb = peak_rss_mb()
     except threading.BrokenBarrierError:
-        pass
-    except Exception:
+        report.error = "barrier broken"
+    except Exception as error:  # noqa: BLE001 - reported by the parent
+        report.error = repr(error)[:300]
         barrier.abort()
-        raise
     finally:
         connection.close()
+        results.put(report)
+
+
+def race(attempts: list, clients: int) -> tuple[list[Outcome], float, dict]:
+    """Run the attempts on `clients` worker processes, forked from this one (which holds
+    no connection then) and released together by a barrier: (outcomes, wall seconds from
+    the barrier to the last worker's last attempt, the workers' CPU and memory)."""
+    fork = multiprocessing.get_context("fork")
+    ticket, done = fork.Value("l", 0), fork.Value("l", 0)
+    barrier = fork.Barrier(clients + 1)
+    results = fork.Queue()
+    workers = [
+        fork.Process(
+            target=worker, args=(attempts, ticket, done, barrier, results), name=f"client-{i}"
+        )
+        for i in range(clients)
+    ]
+    for process in workers:
+        process.start()
+    barrier.wait(timeout=120)
+    start = time.perf_counter()
+    next_report = start + PROGRESS_S
+    reports: list[WorkerReport] = []
+    while len(reports) < clients:
+        try:
+            reports.append(results.get(timeout=0.25))
+        except queue.Empty:
+            if not any(p.is_alive() for p in workers) and results.empty():
+                break  # a worker died without reporting
+        if time.perf_counter() >= next_report:
+            rate = done.value / (time.perf_counter() - start)
+            log(f"  {done.value:,}/{len(attempts):,} attempts, {rate:.0f} attempts/s so far")
+            next_report += PROGRESS_S
+    for process in workers:
+        process.join(timeout=30)
+    ended = max((r.ended for r in reports if r.ended), default=time.perf_counter())
+    outcomes = [Outcome(*o) for r in reports for o in r.outcomes]
+    db_cpu = [r.db_cpu_s for r in reports if r.db_cpu_s is not None]
+    usage = {
+        "cpu_s": sum(r.cpu_s for r in reports),
+        "db_cpu_s": sum(db_cpu) if reports and len(db_cpu) == len(reports) else None,
+        "rss_mb": max((r.rss_mb for r in reports), default=0.0),
+        "errors": [f"worker {i}: {r.error}" for i, r in enumerate(reports) if r.error]
+        + [f"{clients - len(reports)} workers did not report"] * (len(reports) < clients),
+    }
+    return outcomes, ended - start, usage
 
 
 def double_bookings() -> int:
@@ -781,37 +888,9 @@ def double_bookings() -> int:
         return cursor.fetchone()[0]
 
 
-def race(attempts: list, clients: int) -> tuple[list[Outcome], float, float, float]:
-    """Run the attempts on `clients` threads: (outcomes, wall seconds, CPU seconds of this
-    process, all threads, peak RSS MB)."""
-    work: queue.Queue = queue.Queue()
-    for a in attempts:
-        work.put(a)
-    barrier = threading.Barrier(clients + 1)
-    outcomes: list[Outcome] = []  # list.append is atomic
-    threads = [
-        threading.Thread(target=client, args=(work, barrier, outcomes), name=f"client-{i}")
-        for i in range(clients)
-    ]
-    for thread in threads:
-        thread.start()
-    reset_peak_rss()
-    barrier.wait(timeout=60)
-    start, cpu = time.perf_counter(), time.process_time()
-    next_report = start + PROGRESS_S
-    while alive := [t for t in threads if t.is_alive()]:
-        alive[0].join(timeout=0.25)
-        if time.perf_counter() >= next_report:
-            done = outcomes[:]
-            rate = sum(o.kind == "succeeded" for o in done) / (time.perf_counter() - start)
-            log(f"  {len(done):,}/{len(attempts):,} attempts, {rate:.0f} bookings/s so far")
-            next_report += PROGRESS_S
-    wall_s = time.perf_counter() - start
-    return outcomes, wall_s, time.process_time() - cpu, peak_rss_mb()
-
-
 def run_booking(ctx: Context, profiles: list, rng: random.Random, code: str) -> None:
     from django.db import connection
+    from django_tasks_db.models import DBTaskResult
 
     from iptcare.accounts.models import AuditEvent
     from iptcare.booking import services
@@ -821,7 +900,8 @@ def run_booking(ctx: Context, profiles: list, rng: random.Random, code: str) -> 
     setup_booking_therapists(profiles, rng)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-    # A short single-threaded warm-up (its calls stay, and are checked with the rest).
+    # A short warm-up in this process, before the workers are forked from it (its calls
+    # stay, and are checked with the rest).
     warm, _, _ = plan(profiles, 20, "warm", rng)
     for a in warm:
         with contextlib.suppress(services.BookingRefused):
@@ -831,19 +911,24 @@ def run_booking(ctx: Context, profiles: list, rng: random.Random, code: str) -> 
         attempts, distinct, hot = plan(profiles, ATTEMPTS, tag, rng)
         before = Consultation.objects.count()
         audit_before = AuditEvent.objects.count()
-        connection.close()  # the main thread holds no connection during the race
+        tasks_before = DBTaskResult.objects.count()
+        connection.close()  # no connection to share with the forked workers
         log(
-            f"{clients} clients: {len(attempts):,} attempts at {distinct:,} slots "
+            f"{clients} worker processes: {len(attempts):,} attempts at {distinct:,} slots "
             f"({hot} of them by {CONTENDERS} attempts in a row)"
         )
-        outcomes, wall_s, cpu_s, rss = race(attempts, clients)
+        machine = _machine_busy_s()
+        outcomes, wall_s, usage = race(attempts, clients)
+        machine_s = _machine_busy_s() - machine
+        cpu_s, db_cpu_s = usage["cpu_s"], usage["db_cpu_s"]
         kinds = Counter(o.kind for o in outcomes)
         wins = Counter(o.key for o in outcomes if o.kind == "succeeded")
         aimed = {(a.profile.pk, a.starts_at) for a in attempts}
         doubles = double_bookings()
         stored = Consultation.objects.count() - before
         audited = AuditEvent.objects.count() - audit_before
-        problems = []
+        queued = DBTaskResult.objects.count() - tasks_before
+        problems = list(usage["errors"])
         if len(outcomes) != len(attempts):
             problems.append(f"{len(attempts) - len(outcomes)} attempts never ran")
         if any(count > 1 for count in wins.values()):
@@ -854,13 +939,16 @@ def run_booking(ctx: Context, profiles: list, rng: random.Random, code: str) -> 
             problems.append(f"{stored} calls stored for {kinds['succeeded']} successes")
         if audited != kinds["succeeded"]:
             problems.append(f"{audited} audit rows for {kinds['succeeded']} successes")
+        if queued != kinds["succeeded"]:
+            problems.append(f"{queued} email tasks queued for {kinds['succeeded']} successes")
         details = Counter(o.detail for o in outcomes if o.kind in ("refused", "error"))
         stats = summarize([o.ns for o in outcomes])
         per_s = round(kinds["succeeded"] / wall_s, 1)
         record = {
             "bench": "booking",
-            "case": f"{clients} clients",
+            "case": f"{clients} workers",
             "clients": clients,
+            "client_model": "processes",
             "bookings_per_s": per_s,
             "double_bookings": doubles,
             "attempts": len(attempts),
@@ -875,10 +963,15 @@ def run_booking(ctx: Context, profiles: list, rng: random.Random, code: str) -> 
             "problems": problems,
             "refusals": dict(details.most_common(5)),
             "attempts_per_s": round(len(outcomes) / wall_s, 1),
-            # The app's own CPU time (every thread of this process; not PostgreSQL's) per
-            # attempt, and how many cores' worth it used: near 1, the GIL is the limit.
+            # CPU time per attempt of the app (all worker processes) and of their
+            # PostgreSQL backends (None if /proc didn't tell), how many cores' worth the app
+            # used, and how busy the whole machine was (other work included) in the race.
             "cpu_ms_per_attempt": round(cpu_s * 1000 / max(len(outcomes), 1), 2),
+            "db_cpu_ms_per_attempt": (
+                round(db_cpu_s * 1000 / max(len(outcomes), 1), 2) if db_cpu_s is not None else None
+            ),
             "cpu_cores_used": round(cpu_s / wall_s, 2),
+            "machine_cores_busy": round(machine_s / wall_s, 2) if machine_s >= 0 else None,
             "wall_s": round(wall_s, 2),
             **stats,
             "succeeded_p50_ms": summarize([o.ns for o in outcomes if o.kind == "succeeded"] or [0])[
@@ -887,7 +980,7 @@ def run_booking(ctx: Context, profiles: list, rng: random.Random, code: str) -> 
             "taken_p50_ms": summarize([o.ns for o in outcomes if o.kind == "taken"] or [0])[
                 "p50_ms"
             ],
-            "rss_mb": rss,
+            "rss_mb": usage["rss_mb"],  # the largest worker's peak
             "therapists": len(profiles),
             "target_bookings_per_s": TARGET_BOOKINGS_PER_S,
             "meets_target": per_s >= TARGET_BOOKINGS_PER_S and doubles == 0 and not problems,
@@ -897,12 +990,13 @@ def run_booking(ctx: Context, profiles: list, rng: random.Random, code: str) -> 
             record["code_changed"] = True
         ctx.emit(record)
         log(
-            f"{clients} clients: {per_s:.0f} bookings/s ({kinds['succeeded']:,} booked, "
+            f"{clients} workers: {per_s:.0f} bookings/s ({kinds['succeeded']:,} booked, "
             f"{kinds['taken']:,} taken, {kinds['refused']} refused, {kinds['error']} errors "
             f"in {wall_s:.1f} s); p50 {stats['p50_ms']:.1f} ms p95 {stats['p95_ms']:.1f} ms "
-            f"p99 {stats['p99_ms']:.1f} ms; double bookings {doubles}; RSS {rss} MB; "
-            f"app CPU {record['cpu_ms_per_attempt']} ms per attempt, "
-            f"{record['cpu_cores_used']} cores"
+            f"p99 {stats['p99_ms']:.1f} ms; double bookings {doubles}; "
+            f"RSS {record['rss_mb']} MB per worker; CPU per attempt: app "
+            f"{record['cpu_ms_per_attempt']} ms, PostgreSQL {record['db_cpu_ms_per_attempt']} ms; "
+            f"machine {record['machine_cores_busy']} cores busy"
         )
         for problem in problems:
             log(f"  PROBLEM: {problem}")

@@ -32,7 +32,6 @@ from iptcare.booking.availability import (  # noqa: F401  the directory's entry 
 from iptcare.booking.models import (
     Claim,
     Consultation,
-    ConsultationSettings,
     SlotSummary,
     Status,
 )
@@ -87,36 +86,34 @@ def alternatives(profile: TherapistProfile, now: datetime) -> list[slots.Slot]:
 
 
 def _refuse_slot(loaded: availability.Availability, starts_at: datetime, now: datetime) -> None:
-    """Raise the right SlotUnavailable for a time that is not free."""
+    """Raise the right SlotUnavailable for a time that is not free, with the soonest free
+    times as others."""
     rules = loaded.rules
+    others = loaded.free(now, limit=ALTERNATIVES)
     if starts_at <= now:
-        raise SlotUnavailable("That time has already passed. Please choose another.")
+        raise SlotUnavailable("That time has already passed. Please choose another.", others)
     if starts_at < now + timedelta(hours=rules.min_notice_hours):
         raise SlotUnavailable(
             f"Calls need to be booked at least {rules.min_notice_hours} hours ahead. "
-            "Please choose a later time."
+            "Please choose a later time.",
+            others,
         )
     if starts_at > now + timedelta(days=rules.horizon_days):
         raise SlotUnavailable(
             f"Calls can be booked up to {rules.horizon_days} days ahead. "
-            "Please choose an earlier time."
+            "Please choose an earlier time.",
+            others,
         )
-    if slots.is_offered(loaded.free_ignoring_bookings(now), starts_at):
-        raise SlotTaken("Sorry, this time was just taken. Here are other times.")
-    raise SlotUnavailable("That time is not one this therapist offers. Please choose another.")
+    if loaded.free_ignoring_bookings(now, within=(starts_at, starts_at)):
+        raise SlotTaken("Sorry, this time was just taken. Here are other times.", others)
+    raise SlotUnavailable(
+        "That time is not one this therapist offers. Please choose another.", others
+    )
 
 
 def _check_person(person: Person) -> None:
     if not is_time_zone(person.time_zone):
         raise BookingRefused("Please choose your time zone from the list.")
-
-
-def _open_requests(digest: str, now: datetime) -> int:
-    return Consultation.objects.filter(
-        email_digest=digest,
-        status__in=[Status.REQUESTED, Status.CONFIRMED],
-        ends_at__gt=now,
-    ).count()
 
 
 def book_consultation(
@@ -133,17 +130,11 @@ def book_consultation(
     if not profile.accepting_new_clients:
         raise BookingRefused(f"{profile.display_name} is not taking new clients right now.")
     digest = email_digest(person.email)
-    if _open_requests(digest, now) >= MAX_OPEN_REQUESTS_PER_EMAIL:
-        raise BookingRefused(
-            f"This email address already has {MAX_OPEN_REQUESTS_PER_EMAIL} open requests. "
-            "Please wait for an answer, or cancel one through the link in its email."
-        )
     try:
         with transaction.atomic():
-            consultation = _book(request, profile, starts_at, person, digest, now)
-    except SlotUnavailable as refusal:
-        refusal.alternatives = alternatives(profile, now)
-        raise
+            consultation = _book(
+                request, profile, starts_at, person, digest, now, count_open_requests=True
+            )
     except IntegrityError:
         # Another booking won the race; the database refused the overlap.
         raise SlotTaken(
@@ -162,20 +153,40 @@ def _book(
     *,
     replaces: Consultation | None = None,
     status: str = Status.REQUESTED,
+    count_open_requests: bool = False,
 ) -> Consultation:
-    settings = ConsultationSettings.objects.select_for_update().filter(profile=profile).first()
-    if settings is None:
+    """Check the slot against the therapist's availability, read fresh with their settings
+    row locked (FOR UPDATE), insert the call, and update the open-slot summary from the
+    same reading with the call added in memory: nothing is read again. Only the slots
+    the check and the summary need are laid out (that instant's day, the first free slot,
+    a count of the rest). A refusal (SlotUnavailable) carries the soonest free times as
+    alternatives. A new request (`count_open_requests`) is refused if the address has too
+    many open ones, counted in the same statement."""
+    loaded = availability.load_one(
+        profile.pk,
+        now,
+        listed=True,
+        for_update=True,
+        open_requests_of=digest if count_open_requests else None,
+    )
+    if loaded is None:
         raise SlotUnavailable(f"{profile.display_name} doesn't offer free calls here yet.")
-    loaded = availability.load([profile.pk], now)[profile.pk]
-    slot = slots.is_offered(loaded.free(now), starts_at)
-    if slot is None:
+    if (loaded.open_requests or 0) >= MAX_OPEN_REQUESTS_PER_EMAIL:
+        raise BookingRefused(
+            f"This email address already has {MAX_OPEN_REQUESTS_PER_EMAIL} open requests. "
+            "Please wait for an answer, or cancel one through the link in its email."
+        )
+    offered = loaded.free(now, within=(starts_at, starts_at))
+    if not offered:
         _refuse_slot(loaded, starts_at, now)
         raise AssertionError("unreachable")
+    slot = offered[0]
+    call = slots.Busy(slot.starts_at, slot.ends_at + loaded.rules.buffer)
     consultation = Consultation(
         profile=profile,
         starts_at=slot.starts_at,
         ends_at=slot.ends_at,
-        blocked_until=slot.ends_at + loaded.rules.buffer,
+        blocked_until=call.blocked_until,
         status=status,
         uid=replaces.uid if replaces else f"{uuid.uuid4()}@{django_settings.SITE_NAME}",
         sequence=replaces.sequence + 1 if replaces else 0,
@@ -192,9 +203,10 @@ def _book(
     )
     if status == Status.CONFIRMED:
         consultation.confirmed_at = consultation.responded_at = now
-    consultation.save()
+    consultation.save(force_insert=True)
     audit.record(request, audit.Verb.CREATE, "booking.consultation.requested", consultation)
-    availability.refresh_open_slots(profile, now)
+    loaded.busy.append(call)
+    availability.record_open_slots(profile, loaded, now)
     if replaces is None:
         tasks.enqueue_emails(consultation, "requested")
     return consultation

@@ -7,12 +7,14 @@ spans a daylight-saving change yields the right number of real slots: no "2:30 a
 spring-forward day, and on the fall-back day the repeated hour is offered once per real hour.
 """
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import accumulate
+from functools import lru_cache
+from itertools import accumulate, pairwise, repeat
+from operator import add, itemgetter
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -37,8 +39,10 @@ class Rules:
         return timedelta(minutes=self.buffer_minutes)
 
 
-@dataclass(frozen=True)
-class Window:
+# Windows, date changes and calls are tuples, not dataclasses: every page load makes dozens.
+
+
+class Window(NamedTuple):
     """Weekly: `weekday` 0 is Monday."""
 
     weekday: int
@@ -46,8 +50,7 @@ class Window:
     end: time
 
 
-@dataclass(frozen=True)
-class DateChange:
+class DateChange(NamedTuple):
     """One local date: time off (`extra` False; no times means the whole day) or extra hours."""
 
     on_date: date
@@ -56,8 +59,7 @@ class DateChange:
     end: time | None = None
 
 
-@dataclass(frozen=True)
-class Busy:
+class Busy(NamedTuple):
     """A booked call: from its start to the end of its buffer, in UTC."""
 
     starts_at: datetime
@@ -69,6 +71,9 @@ class Slot(NamedTuple):
 
     starts_at: datetime
     ends_at: datetime
+
+
+_start_of = itemgetter(0)
 
 
 def local_instant(day: date, wall: time, zone: ZoneInfo) -> datetime:
@@ -85,13 +90,14 @@ def exists_locally(moment: datetime, zone: ZoneInfo) -> bool:
     )
 
 
-def _days(first: date, last: date, weekdays: Iterable[int]) -> Iterator[date]:
-    weekdays = sorted(set(weekdays))
+@lru_cache(maxsize=512)
+def _days(first: date, last: date, weekdays: tuple[int, ...]) -> tuple[date, ...]:
+    """The dates from `first` to `last` on these weekdays (sorted, no repeats)."""
     if not weekdays or last < first:
-        return iter(())
+        return ()
     start = datetime.combine(first, time())
     until = datetime.combine(last, time())
-    return (d.date() for d in rrule(WEEKLY, byweekday=weekdays, dtstart=start, until=until))
+    return tuple(d.date() for d in rrule(WEEKLY, byweekday=weekdays, dtstart=start, until=until))
 
 
 def free_slots(
@@ -102,70 +108,163 @@ def free_slots(
     now: datetime,
     *,
     limit: int | None = None,
+    within: tuple[datetime, datetime] | None = None,
 ) -> list[Slot]:
-    """Bookable slots from `now` to the end of the horizon, soonest first."""
+    """Bookable slots from `now` to the end of the horizon, soonest first; only those
+    starting `within` these two instants (both included), if given."""
+    step, call = rules.call + rules.buffer, rules.call
+    found: list[Slot] = []
+    for at, first, stop in _runs(rules, windows, changes, busy, now, within):
+        found += _grid(at + step * first if first else at, step, call, stop - first)
+        if limit is not None and len(found) >= limit:
+            return found[:limit]
+    return found
+
+
+def open_slots(
+    rules: Rules,
+    windows: Iterable[Window],
+    changes: Iterable[DateChange],
+    busy: Iterable[Busy],
+    now: datetime,
+) -> tuple[datetime | None, int]:
+    """When the first free slot starts (None without one) and how many there are: what
+    free_slots would tell, without making the slots."""
+    step = rules.call + rules.buffer
+    first, count = None, 0
+    for at, k, stop in _runs(rules, windows, changes, busy, now):
+        if first is None:
+            first = at + step * k if k else at
+        count += stop - k
+    return first, count
+
+
+def _runs(
+    rules: Rules,
+    windows: Iterable[Window],
+    changes: Iterable[DateChange],
+    busy: Iterable[Busy],
+    now: datetime,
+    within: tuple[datetime, datetime] | None = None,
+) -> Iterator[tuple[datetime, int, int]]:
+    """The free slots as runs `(at, first, stop)`, soonest first: slots start at `at + k *
+    step` for k from `first` up to `stop` (excluded), step being a call plus its buffer."""
     zone = ZoneInfo(rules.time_zone)
     earliest = now + timedelta(hours=rules.min_notice_hours)
     latest = now + timedelta(days=rules.horizon_days)
+    if within is not None:
+        earliest, latest = max(earliest, within[0]), min(latest, within[1])
     first_day = earliest.astimezone(zone).date()
     last_day = latest.astimezone(zone).date()
 
-    windows = list(windows)
-    by_weekday: dict[int, list[Window]] = {}
+    by_weekday: dict[int, list[tuple[time, time]]] = {}
     for window in windows:
-        by_weekday.setdefault(window.weekday, []).append(window)
+        by_weekday.setdefault(window.weekday, []).append((window.start, window.end))
     day_off: set[date] = set()
     hours_off: dict[date, list[tuple[datetime, datetime]]] = {}
     extra: dict[date, list[tuple[time, time]]] = {}
     for change in changes:
+        on_date = change.on_date
+        if on_date < first_day or on_date > last_day:
+            continue
         if change.extra and change.start and change.end:
-            extra.setdefault(change.on_date, []).append((change.start, change.end))
+            extra.setdefault(on_date, []).append((change.start, change.end))
         elif not change.extra and change.start is None:
-            day_off.add(change.on_date)
+            day_off.add(on_date)
         elif not change.extra and change.start and change.end:
-            hours_off.setdefault(change.on_date, []).append(
+            hours_off.setdefault(on_date, []).append(
                 (
-                    local_instant(change.on_date, change.start, zone),
-                    local_instant(change.on_date, change.end, zone),
+                    local_instant(on_date, change.start, zone),
+                    local_instant(on_date, change.end, zone),
                 )
             )
-    busy = sorted(busy, key=lambda b: b.starts_at)
-    calls_per_day = Counter(b.starts_at.astimezone(zone).date() for b in busy)
-    # A slot [start, blocked) is taken when some call starting before `blocked` is still
-    # blocking at `start`: with calls sorted by start, that is the running maximum of
-    # their ends up to the last one starting before `blocked`.
-    busy_starts = [b.starts_at for b in busy]
-    blocking_until = list(accumulate((b.blocked_until for b in busy), max))
-    call, buffer, step = rules.call, rules.buffer, rules.call + rules.buffer
+    calls = sorted(busy, key=_start_of)
+    calls_per_day = Counter(b.starts_at.astimezone(zone).date() for b in calls)
+    # With calls sorted by start, the running maximum of their ends tells which calls can
+    # matter for a day at all (few do).
+    busy_starts = [b.starts_at for b in calls]
+    blocking_until = list(accumulate((b.blocked_until for b in calls), max))
+    call, step = rules.call, rules.call + rules.buffer
+    combine = datetime.combine
+    step_s = 60 * (rules.call_minutes + rules.buffer_minutes)
+    most = rules.max_calls_per_day
 
-    days = set(_days(first_day, last_day, by_weekday)) | {
-        d for d in extra if first_day <= d <= last_day
-    }
-    found: list[Slot] = []
-    for day in sorted(days):
-        if day in day_off or calls_per_day[day] >= rules.max_calls_per_day:
+    days = _days(first_day, last_day, tuple(sorted(by_weekday)))
+    if extra:
+        days = tuple(sorted(set(days).union(d for d in extra if d not in day_off)))
+    for day in days:
+        if day in day_off or calls_per_day[day] >= most:
             continue
-        spans = [(w.start, w.end) for w in by_weekday.get(day.weekday(), [])] + extra.get(day, [])
-        starts: set[datetime] = set()
-        for start, end in spans:
-            at, closes = local_instant(day, start, zone), local_instant(day, end, zone)
-            while at + call <= closes:
-                starts.add(at)
-                at += step
-        off = hours_off.get(day, ())
-        for at in sorted(starts):
-            if at < earliest or at > latest:
-                continue
-            ends = at + call
-            if off and any(a < ends and at < b for a, b in off):
-                continue
-            before = bisect_left(busy_starts, ends + buffer)
-            if before and blocking_until[before - 1] > at:
-                continue
-            found.append(Slot(at, ends))
-            if limit is not None and len(found) >= limit:
-                return found
-    return found
+        # Each window's slots start at its start, a call plus the buffer apart, while a
+        # whole call fits: in real (UTC) minutes, so a window that spans a clock change
+        # keeps its real length. A window is its first start, its number of slots and the
+        # latest a slot may start.
+        grids = []
+        for start, end in by_weekday.get(day.weekday(), []) + extra.get(day, []):
+            # local_instant, inlined: this loop runs for every window of every day.
+            at = combine(day, start, zone).astimezone(UTC)
+            last = combine(day, end, zone).astimezone(UTC) - call
+            if last >= at:
+                grids.append((at, _floor(last - at, step_s) + 1, last))
+        if not grids:
+            continue
+        # The last moment a call can start on this day, and whether windows overlap.
+        latest_start, overlapping = grids[0][2], False
+        if len(grids) > 1:
+            grids.sort()
+            for (_, _, before), (after, _, last) in pairwise(grids):
+                overlapping = overlapping or after <= before
+                latest_start = max(latest_start, before, last)
+        # Where no slot may start (open intervals): a call blocks a slot that starts less
+        # than a call plus the buffer before it, or before its buffer ends; hours off block
+        # a slot that would still run at their start.
+        blocked = [(a - call, b) for a, b in hours_off[day]] if day in hours_off else []
+        lo = bisect_right(blocking_until, grids[0][0])
+        hi = bisect_left(busy_starts, latest_start + step, lo)
+        if hi > lo:
+            blocked += [(b.starts_at - step, b.blocked_until) for b in calls[lo:hi]]
+        runs = []
+        for at, count, last in grids:
+            # Keep k from the notice to the horizon, less the runs of k that fall in a
+            # blocked interval.
+            k = 0 if at >= earliest else _ceil(earliest - at, step_s)
+            stop = count if last <= latest else min(count, _floor(latest - at, step_s) + 1)
+            if blocked:
+                cuts = [
+                    (_floor(a - at, step_s) + 1, _ceil(b - at, step_s))
+                    for a, b in blocked
+                    if a < last and b > at
+                ]
+                for cut_from, cut_to in sorted(cuts):
+                    if cut_from > k and k < stop:
+                        runs.append((at, k, min(cut_from, stop)))
+                    k = max(k, cut_to)
+            if k < stop:
+                runs.append((at, k, stop))
+        if overlapping:  # one run per start, each once
+            starts = {at + step * k for at, first, stop in runs for k in range(first, stop)}
+            runs = [(at, 0, 1) for at in sorted(starts)]
+        yield from runs
+
+
+def _floor(span: timedelta, seconds: int) -> int:
+    """floor(span / seconds), exactly (`seconds` whole)."""
+    return (span.days * 86_400 + span.seconds) // seconds
+
+
+def _ceil(span: timedelta, seconds: int) -> int:
+    """ceil(span / seconds), exactly (`seconds` whole)."""
+    whole = span.days * 86_400 + span.seconds
+    return whole // seconds + 1 if span.microseconds else -(-whole // seconds)
+
+
+def _grid(at: datetime, step: timedelta, call: timedelta, count: int) -> Iterable[Slot]:
+    """`count` slots, starting at `at` and a step apart."""
+    if count < 1:
+        return ()
+    starts = accumulate(repeat(step, count - 1), add, initial=at)
+    ends = accumulate(repeat(step, count - 1), add, initial=at + call)
+    return map(Slot, starts, ends)
 
 
 def group_by_day(slots: Iterable[Slot], zone_name: str) -> list[tuple[date, list[datetime]]]:

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, time, timedelta
 import time_machine
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
 from iptcare.accounts.models import AuditEvent
@@ -74,6 +75,36 @@ class BookingTestCase(BaseTestCase):
         self.assertNotIn(TUESDAY_9, [s.starts_at for s in services.alternatives(self.profile, NOW)])
         summary = SlotSummary.objects.get(profile=self.profile)
         self.assertEqual(summary.refreshed_at, NOW)
+
+    def test_a_booking_reads_availability_once_and_writes_only_what_changed(self):
+        services.refresh_open_slots(self.profile, NOW)
+        second = TUESDAY_9 + timedelta(minutes=30)  # the next free call stays Tuesday 9:00
+        # As the booking view loads it (directory.access.listed_profile).
+        profile = TherapistProfile.objects.select_related("user__practice").get(pk=self.profile.pk)
+        with CaptureQueriesContext(connection) as queries:
+            services.book_consultation(None, profile, second, a_person())
+        sql = [q["sql"] for q in queries.captured_queries]
+        # The savepoint, one read (availability, the listing and the address's open
+        # requests, the settings row locked), the call, its audit row, the summary.
+        self.assertEqual(len(sql), 6, "\n".join(sql))
+        self.assertEqual(sum("booking_weeklywindow" in q for q in sql), 1)
+        self.assertFalse(any("directory_therapistprofile" in q for q in sql[2:]), sql)
+        # What it wrote is what a fresh computation says.
+        summary = SlotSummary.objects.get(profile=self.profile)
+        fresh = services.availability.free_slots(self.profile, NOW)
+        self.assertEqual(summary.open_slots_in_horizon, len(fresh))
+        self.assertEqual(summary.next_free_at, fresh[0].starts_at)
+        self.assertEqual(summary.next_free_at, TUESDAY_9)
+        self.profile.refresh_from_db()
+        self.assertEqual(self.profile.next_free_call_at, TUESDAY_9)
+        # Booking the first free call moves the next free call, on the profile too.
+        self.book(email="sam@example.net")
+        fresh = services.availability.free_slots(self.profile, NOW)
+        summary.refresh_from_db()
+        self.profile.refresh_from_db()
+        self.assertEqual(summary.open_slots_in_horizon, len(fresh))
+        self.assertEqual(summary.next_free_at, fresh[0].starts_at)
+        self.assertEqual(self.profile.next_free_call_at, fresh[0].starts_at)
 
     def test_a_taken_time_is_refused_with_other_times(self):
         self.book()
@@ -169,14 +200,14 @@ class BookingTestCase(BaseTestCase):
                 slot.ends_at <= booked.starts_at or slot.starts_at >= booked.blocked_until
             )
 
-    def test_next_free_slots_for_many_profiles_in_a_few_queries(self):
+    def test_next_free_slots_for_many_profiles_in_one_query(self):
         profiles = [self.profile]
         for n, user in enumerate([self.otto, self.olga]):
             profile = make_profile(user)
             if n == 0:
                 offer_calls(profile, time_zone="America/New_York")
             profiles.append(profile)
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(1):
             found = services.next_free_slots([p.pk for p in profiles], NOW)
         self.assertEqual(found[self.profile.pk], TUESDAY_9)
         # Otto works in New York: 9:00 there on Tuesday.

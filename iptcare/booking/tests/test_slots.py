@@ -9,11 +9,13 @@ from iptcare.booking.slots import (
     Busy,
     DateChange,
     Rules,
+    Slot,
     Window,
     add_business_days,
     exists_locally,
     free_slots,
     group_by_day,
+    open_slots,
 )
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -225,3 +227,94 @@ def test_a_long_earlier_block_still_counts_after_a_short_later_one():
         "2026-06-01 11:00 PDT",
         "2026-06-01 11:30 PDT",
     ]
+
+
+def plain_free_slots(rules, windows, changes, busy, now) -> list[Slot]:
+    """The rules read literally, one candidate start at a time: what free_slots, which
+    works in runs of slots, must agree with."""
+    zone = ZoneInfo(rules.time_zone)
+    earliest = now + timedelta(hours=rules.min_notice_hours)
+    latest = now + timedelta(days=rules.horizon_days)
+    call, step = rules.call, rules.call + rules.buffer
+    found = set()
+    day = earliest.astimezone(zone).date()
+    while day <= latest.astimezone(zone).date():
+        mine = [c for c in changes if c.on_date == day]
+        on_day = sum(1 for b in busy if b.starts_at.astimezone(zone).date() == day)
+        spans = [(w.start, w.end) for w in windows if w.weekday == day.weekday()]
+        spans += [(c.start, c.end) for c in mine if c.extra]
+        if on_day < rules.max_calls_per_day and not any(
+            not c.extra and c.start is None for c in mine
+        ):
+            for start, end in spans:
+                at = datetime.combine(day, start, tzinfo=zone).astimezone(UTC)
+                closes = datetime.combine(day, end, tzinfo=zone).astimezone(UTC)
+                while at + call <= closes:
+                    off = any(
+                        not c.extra
+                        and c.start is not None
+                        and datetime.combine(day, c.start, tzinfo=zone) < at + call
+                        and at < datetime.combine(day, c.end, tzinfo=zone)
+                        for c in mine
+                    )
+                    taken = any(b.starts_at < at + step and at < b.blocked_until for b in busy)
+                    if earliest <= at <= latest and not off and not taken:
+                        found.add(Slot(at, at + call))
+                    at += step
+        day += timedelta(days=1)
+    return sorted(found)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_it_agrees_with_the_rules_read_literally(seed):
+    """Random setups in zones with daylight saving (London, Lord Howe's half hour, Santiago
+    and its midnight changes): overlapping windows, days and hours off, extra hours,
+    calls of any length, notice and horizon, seconds in `now`."""
+    import random
+
+    rng = random.Random(seed)
+    zones = ["America/Los_Angeles", "Europe/London", "Australia/Lord_Howe", "America/Santiago"]
+
+    def wall() -> time:
+        return time(rng.randrange(24), rng.choice([0, 15, 30, 45, 7]))
+
+    for _ in range(25):
+        r = rules(
+            time_zone=rng.choice(zones),
+            call_minutes=rng.choice([15, 20, 30]),
+            buffer_minutes=rng.choice([0, 5, 10, 120]),
+            max_calls_per_day=rng.randint(1, 10),
+            min_notice_hours=rng.choice([0, 1, 12, 336]),
+            horizon_days=rng.choice([1, 7, 28, 90]),
+        )
+        now = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(
+            seconds=rng.randrange(365 * 86400), microseconds=rng.choice([0, 123456])
+        )
+        windows = [Window(rng.randrange(7), *sorted((wall(), wall()))) for _ in range(8)]
+        windows = [w for w in windows if w.start < w.end]
+        changes = []
+        for _ in range(rng.randint(0, 25)):
+            day = (now + timedelta(days=rng.randrange(-1, 92))).date()
+            a, b = sorted((wall(), wall()))
+            kind = rng.random()
+            if kind < 0.3:
+                changes.append(DateChange(day, extra=False))
+            elif a < b:
+                changes.append(DateChange(day, extra=kind < 0.65, start=a, end=b))
+        busy = []
+        for _ in range(rng.randint(0, 50)):
+            start = now + timedelta(minutes=rng.randrange(-1440, 92 * 1440))
+            busy.append(Busy(start, start + timedelta(minutes=rng.choice([20, 30, 60, 300]))))
+        want = plain_free_slots(r, windows, changes, busy, now)
+        found = free_slots(r, windows, changes, busy, now)
+        assert found == want
+        assert open_slots(r, windows, changes, busy, now) == (
+            want[0].starts_at if want else None,
+            len(want),
+        )
+        assert free_slots(r, windows, changes, busy, now, limit=3) == want[:3]
+        if want:
+            pick = rng.choice(want).starts_at
+            assert free_slots(r, windows, changes, busy, now, within=(pick, pick)) == [
+                s for s in want if s.starts_at == pick
+            ]
