@@ -30,6 +30,7 @@ from iptcare.course.models import (
     TimelineEvent,
 )
 from iptcare.course.protocol import Adaptation, EndReason, Kind, Phase, Status
+from iptcare.course.services import PERSON_FIELDS
 
 SHORT = forms.TextInput(attrs={"maxlength": 200})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -350,29 +351,7 @@ class ContractForm(forms.Form):
 class PersonForm(forms.ModelForm):
     class Meta:
         model = InventoryPerson
-        fields = [
-            "label",
-            "relationship",
-            "relationship_detail",
-            "ring",
-            "is_deceased",
-            "died_on",
-            "contact_frequency",
-            "contact_mode",
-            "good",
-            "hard",
-            "expectations",
-            "expectations_met",
-            "their_expectations",
-            "can_confide",
-            "cannot_discuss",
-            "conflict_level",
-            "conflict",
-            "knows_about_depression",
-            "would_change",
-            "changes_since_onset",
-            "focus_area",
-        ]
+        fields = PERSON_FIELDS
         widgets = {
             "label": forms.TextInput(attrs={"maxlength": 100}),
             "ring": forms.RadioSelect,

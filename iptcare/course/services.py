@@ -388,13 +388,14 @@ def agree_contract(
 
 # --- inventory, closeness circle, timeline -------------------------------------------
 
+# The inventory fields a therapist edits, in the order the form shows them.
 PERSON_FIELDS = [
     "label",
     "relationship",
     "relationship_detail",
+    "ring",
     "is_deceased",
     "died_on",
-    "ring",
     "contact_frequency",
     "contact_mode",
     "good",
